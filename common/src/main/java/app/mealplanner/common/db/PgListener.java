@@ -1,0 +1,119 @@
+package app.mealplanner.common.db;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * Listens on one PostgreSQL channel over a dedicated connection (outside the pool, so a LISTEN never
+ * holds a pooled connection). When the connection drops it reconnects with exponential backoff and calls
+ * {@code onConnected} so that the owner can catch up on what it may have missed.
+ */
+public final class PgListener implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(PgListener.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
+    private final String channel;
+    private final String url;
+    private final String user;
+    private final String password;
+    private final Consumer<String> onNotification;
+    private final Runnable onConnected;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile Connection connection;
+
+    public PgListener(String channel, String url, String user, String password, Consumer<String> onNotification,
+            Runnable onConnected) {
+        if (!channel.matches("[a-z_]+")) {
+            throw new IllegalArgumentException("channel must be a plain identifier: " + channel);
+        }
+        this.channel = channel;
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        this.onNotification = onNotification;
+        this.onConnected = onConnected;
+        this.thread = Thread.ofPlatform().daemon().name("pg-listen-" + channel).unstarted(this::loop);
+    }
+
+    public PgListener start() {
+        thread.start();
+        return this;
+    }
+
+    /** The backend pid of the current LISTEN connection, or -1 when disconnected (tests kill it). */
+    public int backendPid() {
+        Connection c = connection;
+        try {
+            return c == null ? -1 : c.unwrap(PGConnection.class).getBackendPID();
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+
+    private void loop() {
+        long backoffMillis = 100;
+        while (running) {
+            try (Connection c = DriverManager.getConnection(url, user, password)) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("LISTEN " + channel);
+                }
+                connection = c;
+                backoffMillis = 100;
+                LOG.debugf("listening on %s", channel);
+                onConnected.run();
+                PGConnection pg = c.unwrap(PGConnection.class);
+                while (running) {
+                    PGNotification[] notifications = pg.getNotifications(1000);
+                    if (notifications != null) {
+                        for (PGNotification n : notifications) {
+                            deliver(n.getParameter());
+                        }
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                connection = null;
+                if (!running) {
+                    return;
+                }
+                LOG.warnf("LISTEN %s lost (%s); reconnecting in %d ms", channel, e.getMessage(), backoffMillis);
+                try {
+                    // Backing off between reconnects is the point here: the database is down or restarting.
+                    Thread.sleep(backoffMillis);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
+            }
+        }
+    }
+
+    private void deliver(String payload) {
+        try {
+            onNotification.accept(payload);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "handling a notification on %s failed", channel);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(Duration.ofSeconds(3));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

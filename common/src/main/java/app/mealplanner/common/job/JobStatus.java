@@ -1,0 +1,33 @@
+package app.mealplanner.common.job;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * What clients see of a menu job (DESIGN §5). Every field is always present; absent values are null.
+ * {@code version} is not part of the body: it is the ETag and the SSE event id.
+ */
+public record JobStatus(
+        UUID jobId,
+        JobState status,
+        Stage stage,
+        int progress,
+        int attempt,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt,
+        Instant nextAttemptAt,
+        UUID menuId,
+        Error error,
+        Links links) {
+
+    public record Error(String code, String message) {
+    }
+
+    public record Links(String self, String events, String menu) {
+        public static Links of(UUID jobId, UUID menuId) {
+            return new Links("/api/jobs/" + jobId, "/api/jobs/" + jobId + "/events",
+                    menuId == null ? null : "/api/menus/" + menuId);
+        }
+    }
+}

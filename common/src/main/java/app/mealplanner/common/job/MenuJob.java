@@ -1,0 +1,44 @@
+package app.mealplanner.common.job;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import app.mealplanner.common.menu.MenuRequest;
+
+/** One {@code menu_job} row. */
+public record MenuJob(
+        UUID id,
+        UUID userId,
+        String idempotencyKey,
+        String requestHash,
+        MenuRequest request,
+        JobState status,
+        Stage stage,
+        int progress,
+        int attempt,
+        String errorCode,
+        String errorMessage,
+        UUID menuId,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt,
+        Instant nextAttemptAt,
+        long version) {
+
+    public JobStatus toStatus() {
+        JobStatus.Error error = errorCode == null || status != JobState.FAILED
+                ? null
+                : new JobStatus.Error(errorCode, errorMessage);
+        return new JobStatus(id, status, stage, progress, attempt, createdAt, startedAt, finishedAt,
+                nextAttemptAt, menuId, error, JobStatus.Links.of(id, menuId));
+    }
+
+    /** The strong ETag clients send back in If-None-Match. */
+    public String etag() {
+        return etag(version);
+    }
+
+    public static String etag(long version) {
+        return "\"" + version + "\"";
+    }
+}

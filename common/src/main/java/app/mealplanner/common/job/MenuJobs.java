@@ -1,0 +1,173 @@
+package app.mealplanner.common.job;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import app.mealplanner.common.db.Database;
+import app.mealplanner.common.menu.MenuRequest;
+
+/**
+ * Reads and moves {@code menu_job} rows. Every transition names the states it may start from, so a
+ * late or repeated step (at-least-once delivery) cannot move a final job.
+ */
+@ApplicationScoped
+public class MenuJobs {
+
+    static final String COLUMNS = "id, user_id, idempotency_key, request_hash, request, status, stage, progress, "
+            + "attempt, error_code, error_message, menu_id, created_at, started_at, finished_at, next_attempt_at, version";
+
+    private final Database database;
+    private final ObjectMapper json;
+
+    public MenuJobs(Database database, ObjectMapper json) {
+        this.database = database;
+        this.json = json;
+    }
+
+    /** Inserts a QUEUED job on the caller's connection (part of its transaction) and returns it. */
+    public MenuJob insert(Connection c, UUID id, UUID userId, String idempotencyKey, String requestHash,
+            MenuRequest request) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into menu_job (id, user_id, idempotency_key, "
+                + "request_hash, request) values (?, ?, ?, ?, ?::jsonb) returning " + COLUMNS)) {
+            ps.setObject(1, id);
+            ps.setObject(2, userId);
+            ps.setString(3, idempotencyKey);
+            ps.setString(4, requestHash);
+            ps.setString(5, toJson(request));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return read(rs);
+            }
+        }
+    }
+
+    public Optional<MenuJob> find(UUID id) {
+        return database.run(c -> find(c, "select " + COLUMNS + " from menu_job where id = ?", id));
+    }
+
+    /** The job if it belongs to {@code userId}; another user's job is as absent as a missing one. */
+    public Optional<MenuJob> findOwned(UUID id, UUID userId) {
+        return database.run(c -> find(c, "select " + COLUMNS + " from menu_job where id = ? and user_id = ?", id,
+                userId));
+    }
+
+    /** Marks the job RUNNING for a new attempt; empty when it is already final (nothing to do). */
+    public Optional<MenuJob> start(UUID id) {
+        return database.run(c -> find(c, "update menu_job set status = 'RUNNING', stage = 'planning', progress = 5, "
+                + "attempt = attempt + 1, started_at = coalesce(started_at, now()), next_attempt_at = null "
+                + "where id = ? and status in ('QUEUED', 'RUNNING') returning " + COLUMNS, id));
+    }
+
+    /** Moves stage and progress of a running job. */
+    public void progress(UUID id, Stage stage, int progress) {
+        database.run(c -> update(c, "update menu_job set stage = ?, progress = ? where id = ? and status = 'RUNNING'",
+                stage.value(), progress, id));
+    }
+
+    /** Marks the job SUCCEEDED with its menu, on the caller's connection (the transaction storing the menu). */
+    public boolean succeed(Connection c, UUID id, UUID menuId) throws SQLException {
+        return update(c, "update menu_job set status = 'SUCCEEDED', stage = 'done', progress = 100, menu_id = ?, "
+                + "finished_at = now(), next_attempt_at = null, error_code = null, error_message = null "
+                + "where id = ? and status in ('QUEUED', 'RUNNING')", menuId, id) == 1;
+    }
+
+    /** Records why the current attempt failed; the status moves when JobRunr decides (retry or give up). */
+    public void recordError(UUID id, String code, String message) {
+        database.run(c -> update(c, "update menu_job set error_code = ?, error_message = ? "
+                + "where id = ? and status in ('QUEUED', 'RUNNING')", code, message, id));
+    }
+
+    /** Back to QUEUED, waiting for JobRunr's next attempt at {@code nextAttemptAt}. */
+    public void awaitRetry(UUID id, Instant nextAttemptAt) {
+        database.run(c -> update(c, "update menu_job set status = 'QUEUED', stage = 'queued', progress = 0, "
+                + "next_attempt_at = ? where id = ? and status in ('QUEUED', 'RUNNING')",
+                Timestamp.from(nextAttemptAt), id));
+    }
+
+    /** FAILED for good; keeps an error the job recorded, otherwise stores the given one. */
+    public void fail(UUID id, String code, String message) {
+        database.run(c -> update(c, "update menu_job set status = 'FAILED', finished_at = now(), "
+                + "next_attempt_at = null, error_code = coalesce(error_code, ?), "
+                + "error_message = case when error_code is null then ? else error_message end "
+                + "where id = ? and status in ('QUEUED', 'RUNNING')", code, message, id));
+    }
+
+    /** Cancels the job unless it is final; true when this call cancelled it. */
+    public boolean cancel(UUID id) {
+        return database.run(c -> update(c, "update menu_job set status = 'CANCELLED', finished_at = now(), "
+                + "next_attempt_at = null where id = ? and status in ('QUEUED', 'RUNNING')", id)) == 1;
+    }
+
+    static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, args)) {
+            return ps.executeUpdate();
+        }
+    }
+
+    private Optional<MenuJob> find(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+        }
+    }
+
+    static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+        return ps;
+    }
+
+    MenuJob read(ResultSet rs) throws SQLException {
+        return new MenuJob(
+                rs.getObject("id", UUID.class),
+                rs.getObject("user_id", UUID.class),
+                rs.getString("idempotency_key"),
+                rs.getString("request_hash"),
+                fromJson(rs.getString("request")),
+                JobState.valueOf(rs.getString("status")),
+                Stage.of(rs.getString("stage")),
+                rs.getInt("progress"),
+                rs.getInt("attempt"),
+                rs.getString("error_code"),
+                rs.getString("error_message"),
+                rs.getObject("menu_id", UUID.class),
+                instant(rs, "created_at"),
+                instant(rs, "started_at"),
+                instant(rs, "finished_at"),
+                instant(rs, "next_attempt_at"),
+                rs.getLong("version"));
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+
+    private String toJson(MenuRequest request) {
+        try {
+            return json.writeValueAsString(request);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a MenuRequest always serialises", e);
+        }
+    }
+
+    private MenuRequest fromJson(String text) {
+        try {
+            return json.readValue(text, MenuRequest.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored request is not a MenuRequest", e);
+        }
+    }
+}

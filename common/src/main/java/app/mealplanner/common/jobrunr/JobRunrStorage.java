@@ -1,0 +1,63 @@
+package app.mealplanner.common.jobrunr;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import org.jobrunr.jobs.mappers.JobMapper;
+import org.jobrunr.scheduling.JobRequestScheduler;
+import org.jobrunr.storage.StorageProvider;
+import org.jobrunr.storage.StorageProviderUtils.DatabaseOptions;
+import org.jobrunr.storage.sql.postgres.PostgresStorageProvider;
+import org.jobrunr.utils.mapper.JsonMapper;
+import org.jobrunr.utils.mapper.jackson.JacksonJsonMapper;
+
+import io.agroal.api.AgroalDataSource;
+
+/**
+ * JobRunr wiring both apps share (DESIGN §8): the storage provider on our datasource, JobRunr's own Jackson
+ * mapper (it reconfigures the ObjectMapper it is given, so it never gets Quarkus's) and the scheduler.
+ */
+public class JobRunrStorage {
+
+    /** Serialises JobRunr's table creation when api and worker start at once on a fresh database. */
+    private static final long MIGRATION_LOCK = 0x6d65_6e75_6a72L;
+
+    @Produces
+    @Singleton
+    JsonMapper jobRunrJsonMapper() {
+        return new JacksonJsonMapper();
+    }
+
+    @Produces
+    @Singleton
+    StorageProvider storageProvider(AgroalDataSource dataSource, JsonMapper jsonMapper) {
+        try (Connection lock = dataSource.getConnection(); Statement st = lock.createStatement()) {
+            st.execute("select pg_advisory_lock(" + MIGRATION_LOCK + ")");
+            try {
+                PostgresStorageProvider provider = new PostgresStorageProvider(dataSource, DatabaseOptions.CREATE);
+                provider.setJobMapper(new JobMapper(jsonMapper));
+                return provider;
+            } finally {
+                st.execute("select pg_advisory_unlock(" + MIGRATION_LOCK + ")");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not prepare JobRunr's tables", e);
+        }
+    }
+
+    void closeStorageProvider(@Disposes StorageProvider storageProvider) {
+        storageProvider.close();
+    }
+
+    @Produces
+    @Singleton
+    JobRequestScheduler jobRequestScheduler(StorageProvider storageProvider) {
+        return new JobRequestScheduler(storageProvider, List.of());
+    }
+}

@@ -1,0 +1,49 @@
+package app.mealplanner.common.menu;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A stored meal plan (DESIGN §5). Nutrition on recipes is per serving; day totals are per person. */
+public record Menu(
+        UUID id,
+        UUID jobId,
+        Instant createdAt,
+        String source,
+        String model,
+        MenuRequest request,
+        List<Day> days,
+        List<ShoppingItem> shoppingList,
+        List<String> warnings) {
+
+    public static final String SOURCE_CATALOG = "catalog";
+    public static final String SOURCE_LLM = "llm";
+
+    public record Day(int day, List<Meal> meals, Nutrition totals) {
+    }
+
+    public record Meal(MealType type, Recipe recipe) {
+    }
+
+    public record Recipe(
+            String name,
+            String cuisine,
+            int prepMinutes,
+            int servings,
+            List<Ingredient> ingredients,
+            List<String> steps,
+            Nutrition nutrition,
+            List<String> tags) {
+    }
+
+    public record Ingredient(String name, double quantity, String unit) {
+    }
+
+    public record ShoppingItem(String name, double quantity, String unit, String category) {
+    }
+
+    /** The part of a menu that is planned; the rest is bookkeeping added when it is stored. */
+    public record Plan(String source, String model, List<Day> days, List<ShoppingItem> shoppingList,
+            List<String> warnings) {
+    }
+}

@@ -1,0 +1,66 @@
+package app.mealplanner.worker.job;
+
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+import org.jobrunr.jobs.Job;
+import org.jobrunr.jobs.filters.ApplyStateFilter;
+import org.jobrunr.jobs.states.FailedState;
+import org.jobrunr.jobs.states.JobState;
+import org.jobrunr.jobs.states.ScheduledState;
+import org.jobrunr.jobs.states.StateName;
+
+import app.mealplanner.common.job.MenuJobs;
+
+/**
+ * Keeps {@code menu_job} in step with JobRunr's decisions: a failed attempt that will be retried goes back
+ * to QUEUED with its next attempt time, a failure after the last retry becomes FAILED, a deletion
+ * CANCELLED. An {@link ApplyStateFilter} also sees orphaned jobs (a worker that died), which
+ * {@code onFailedAfterRetries} does not.
+ */
+@ApplicationScoped
+public class MenuJobStateSync implements ApplyStateFilter {
+
+    private static final Logger LOG = Logger.getLogger(MenuJobStateSync.class);
+
+    private final MenuJobs jobs;
+
+    public MenuJobStateSync(MenuJobs jobs) {
+        this.jobs = jobs;
+    }
+
+    @Override
+    public void onStateApplied(Job job, JobState oldState, JobState newState) {
+        UUID id = job.getId();
+        try {
+            // The filter may see FAILED then SCHEDULED for one save: judge by where the job ended up.
+            StateName current = job.getState();
+            if (newState instanceof ScheduledState scheduled && current == StateName.SCHEDULED) {
+                jobs.awaitRetry(id, scheduled.getScheduledAt());
+            } else if (newState instanceof FailedState failed && current == StateName.FAILED) {
+                jobs.fail(id, errorCode(failed), errorMessage(failed));
+            } else if (newState.getName() == StateName.DELETED) {
+                jobs.cancel(id);
+            }
+        } catch (RuntimeException e) {
+            // JobRunr only logs filter exceptions; the reconciler brings the row in step later.
+            LOG.errorf(e, "could not record JobRunr state %s of job %s", newState.getName(), id);
+        }
+    }
+
+    static String errorCode(FailedState failed) {
+        String type = failed.getExceptionType();
+        if (type != null && type.endsWith("IllegalJobThreadStateException")) {
+            return "WORKER_LOST";
+        }
+        return "INTERNAL";
+    }
+
+    static String errorMessage(FailedState failed) {
+        return "WORKER_LOST".equals(errorCode(failed))
+                ? "The worker running this job stopped and every retry was used."
+                : "The menu could not be generated after every retry.";
+    }
+}

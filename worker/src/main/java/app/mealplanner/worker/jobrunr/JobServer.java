@@ -1,0 +1,127 @@
+package app.mealplanner.worker.jobrunr;
+
+import static org.jobrunr.dashboard.JobRunrDashboardWebServerConfiguration.usingStandardDashboardConfiguration;
+import static org.jobrunr.server.BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.CDI;
+
+import org.jboss.logging.Logger;
+import org.jobrunr.dashboard.JobRunrDashboardWebServer;
+import org.jobrunr.jobs.filters.RetryFilter;
+import org.jobrunr.server.BackgroundJobServer;
+import org.jobrunr.server.JobActivator;
+import org.jobrunr.server.JobActivatorShutdownException;
+import org.jobrunr.server.configuration.BackgroundJobServerThreadType;
+import org.jobrunr.server.configuration.DefaultBackgroundJobServerWorkerPolicy;
+import org.jobrunr.storage.StorageProvider;
+import org.jobrunr.utils.mapper.JsonMapper;
+
+import app.mealplanner.worker.job.MenuJobStateSync;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Owns the JobRunr {@link BackgroundJobServer} and dashboard of this process (DESIGN §8): built by hand
+ * because the Quarkus extension is not available, started on {@link StartupEvent}, stopped on
+ * {@link ShutdownEvent} (no JVM shutdown hook of JobRunr's own racing Quarkus).
+ */
+@ApplicationScoped
+public class JobServer {
+
+    private static final Logger LOG = Logger.getLogger(JobServer.class);
+
+    private final StorageProvider storageProvider;
+    private final JsonMapper jsonMapper;
+    private final WorkerConfig config;
+    private final MenuJobStateSync stateSync;
+    private volatile BackgroundJobServer server;
+    private volatile JobRunrDashboardWebServer dashboard;
+
+    public JobServer(StorageProvider storageProvider, JsonMapper jsonMapper, WorkerConfig config,
+            MenuJobStateSync stateSync) {
+        this.storageProvider = storageProvider;
+        this.jsonMapper = jsonMapper;
+        this.config = config;
+        this.stateSync = stateSync;
+    }
+
+    void start(@Observes StartupEvent event) {
+        WorkerConfig.Worker worker = config.worker();
+        if (worker.enabled()) {
+            var configuration = usingStandardBackgroundJobServerConfiguration()
+                    .andName(worker.name().orElseGet(JobServer::hostName))
+                    .andPollInterval(worker.pollInterval())
+                    .andBackgroundJobServerWorkerPolicy(new DefaultBackgroundJobServerWorkerPolicy(worker.threads(),
+                            BackgroundJobServerThreadType.VirtualThreads))
+                    .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(worker.drainTime());
+            BackgroundJobServer s = new BackgroundJobServer(storageProvider, jsonMapper, new CdiJobActivator(),
+                    configuration);
+            // Our filter is an ApplyStateFilter only, so JobRunr keeps this RetryFilter as its elect filter.
+            s.setJobFilters(List.of(new RetryFilter(worker.retries(), worker.retryBackoffSeed()), stateSync));
+            s.start();
+            server = s;
+            LOG.infof("JobRunr server started: %d virtual-thread workers, poll %s", worker.threads(),
+                    worker.pollInterval());
+        }
+        WorkerConfig.Dashboard d = config.dashboard();
+        if (d.enabled()) {
+            String username = d.username().orElseThrow(() -> new IllegalStateException(
+                    "menu.dashboard.enabled is true but DASHBOARD_USERNAME is not set"));
+            String password = d.password().orElseThrow(() -> new IllegalStateException(
+                    "menu.dashboard.enabled is true but DASHBOARD_PASSWORD is not set"));
+            JobRunrDashboardWebServer web = new JobRunrDashboardWebServer(storageProvider, jsonMapper,
+                    usingStandardDashboardConfiguration().andPort(d.port())
+                            .andBasicAuthentication(username, password)
+                            .andAllowAnonymousDataUsage(false));
+            web.start();
+            dashboard = web;
+            LOG.infof("JobRunr dashboard on port %d (basic auth user %s)", d.port(), username);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        BackgroundJobServer s = server;
+        if (s != null) {
+            s.stop();
+        }
+        JobRunrDashboardWebServer web = dashboard;
+        if (web != null) {
+            web.stop();
+        }
+    }
+
+    /** The running server, or null when job processing is off. */
+    public BackgroundJobServer server() {
+        return server;
+    }
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "worker";
+        }
+    }
+
+    /** Resolves job handlers as CDI beans. */
+    static final class CdiJobActivator implements JobActivator {
+        @Override
+        public <T> T activateJob(Class<T> type) throws JobActivatorShutdownException {
+            try {
+                return CDI.current().select(type).get();
+            } catch (IllegalStateException e) {
+                throw new JobActivatorShutdownException("CDI container is shut down", e);
+            }
+        }
+    }
+}
