@@ -1,0 +1,122 @@
+package app.mealplanner.worker.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import app.mealplanner.common.job.JobState;
+import app.mealplanner.common.job.MenuJob;
+import app.mealplanner.common.job.MenuJobRequest;
+import app.mealplanner.common.job.MenuJobs;
+import app.mealplanner.common.job.Stage;
+import app.mealplanner.common.jobrunr.MenuJobQueue;
+import app.mealplanner.common.menu.Menu;
+import app.mealplanner.common.menu.Menus;
+import app.mealplanner.worker.planner.MenuValidator;
+import app.mealplanner.worker.support.TestJobs;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The menu job against embedded PostgreSQL and the real JobRunr server of this worker. */
+@QuarkusTest
+class MenuJobTest {
+
+    private static final String REQUEST = """
+            {"days": 2, "meals": ["breakfast", "lunch", "dinner", "snack"], "diet": "vegan",
+             "allergies": ["peanuts", "soy"], "servings": 3}
+            """;
+
+    @Inject
+    TestJobs testJobs;
+    @Inject
+    MenuJobs jobs;
+    @Inject
+    Menus menus;
+    @Inject
+    MenuJobQueue queue;
+    @Inject
+    MenuJobRunner runner;
+    @Inject
+    MenuValidator validator;
+
+    @Test
+    void shouldRunAnEnqueuedJobThroughJobRunrToAStoredMenu() throws Exception {
+        MenuJob job = testJobs.queued(REQUEST);
+        queue.enqueue(job.id());
+
+        MenuJob done = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> jobs.find(job.id()).orElseThrow(), j -> j.status().isFinal());
+        assertThat(done.status()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.stage()).isEqualTo(Stage.DONE);
+        assertThat(done.progress()).isEqualTo(100);
+        assertThat(done.attempt()).isEqualTo(1);
+        assertThat(done.startedAt()).isNotNull();
+        assertThat(done.finishedAt()).isAfterOrEqualTo(done.startedAt());
+
+        Menu menu = menus.findOwned(done.menuId(), job.userId()).orElseThrow();
+        assertThat(menu.jobId()).isEqualTo(job.id());
+        assertThat(menu.source()).isEqualTo(Menu.SOURCE_CATALOG);
+        assertThat(menu.request()).isEqualTo(job.request());
+        assertThat(menu.days()).hasSize(2);
+        assertThat(validator.violations(job.request(), menu.days())).isEmpty();
+    }
+
+    @Test
+    void shouldStoreOneMenuWhenTheSameJobRunsTwice() throws Exception {
+        MenuJob job = testJobs.queued(REQUEST);
+        MenuJobRequest request = new MenuJobRequest(job.id());
+
+        // two deliveries at once (a stalled heartbeat), then a late third one
+        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> run(request));
+        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> run(request));
+        CompletableFuture.allOf(first, second).join();
+        runner.run(request);
+
+        MenuJob done = jobs.find(job.id()).orElseThrow();
+        assertThat(done.status()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(menus.countForJob(job.id())).isEqualTo(1);
+        assertThat(menus.findOwned(done.menuId(), job.userId())).isPresent();
+    }
+
+    @Test
+    void shouldNotRunACancelledJob() throws Exception {
+        MenuJob job = testJobs.queued(REQUEST);
+        assertThat(jobs.cancel(job.id())).isTrue();
+
+        runner.run(new MenuJobRequest(job.id()));
+
+        assertThat(jobs.find(job.id()).orElseThrow().status()).isEqualTo(JobState.CANCELLED);
+        assertThat(menus.countForJob(job.id())).isZero();
+    }
+
+    @Test
+    void shouldFailAnUnsatisfiableJobWithItsCodeAndNoRetry() throws Exception {
+        // no snack in the catalog is keto and ready within 5 minutes without any of the nine allergens
+        MenuJob job = testJobs.queued("""
+                {"days": 1, "meals": ["dinner"], "diet": "keto", "maxPrepMinutes": 5,
+                 "allergies": ["peanuts", "tree-nuts", "milk", "eggs", "fish", "shellfish", "soy", "wheat", "sesame"]}
+                """);
+        queue.enqueue(job.id());
+
+        MenuJob done = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> jobs.find(job.id()).orElseThrow(), j -> j.status().isFinal());
+        assertThat(done.status()).isEqualTo(JobState.FAILED);
+        assertThat(done.attempt()).isEqualTo(1);
+        assertThat(done.toStatus().error().code()).isEqualTo("UNSATISFIABLE");
+        assertThat(done.toStatus().error().message()).contains("dinner").contains("maxPrepMinutes");
+        assertThat(menus.countForJob(job.id())).isZero();
+    }
+
+    private void run(MenuJobRequest request) {
+        try {
+            runner.run(request);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package app.mealplanner.worker.planner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+import app.mealplanner.common.menu.Allergen;
+import app.mealplanner.common.menu.Diet;
+import app.mealplanner.common.menu.MealType;
+import app.mealplanner.common.menu.Menu;
+import app.mealplanner.common.menu.MenuRequest;
+import app.mealplanner.common.menu.Nutrition;
+
+/** Properties of the catalog planner over random valid requests. */
+class CatalogPlannerProperties {
+
+    private static final Catalog CATALOG = CatalogPlannerTest.CATALOG;
+    private static final CatalogPlanner PLANNER = CatalogPlannerTest.PLANNER;
+    private static final MenuValidator VALIDATOR = CatalogPlannerTest.VALIDATOR;
+    /** Listed quantities are rounded to 2 decimals of their unit: at most 0.005 kg or l, i.e. 5 g or ml. */
+    private static final double ROUNDING_BASE_UNITS = 5.01;
+
+    @Provide
+    Arbitrary<MenuRequest> requests() {
+        Arbitrary<Integer> days = Arbitraries.integers().between(1, 14);
+        Arbitrary<List<MealType>> meals = Arbitraries.of(MealType.class).list().ofMinSize(1).ofMaxSize(4).uniqueElements()
+                .map(list -> list.stream().sorted().toList());
+        Arbitrary<Diet> diet = Arbitraries.of(Diet.class);
+        Arbitrary<List<Allergen>> allergies = Arbitraries.of(Allergen.class).list().ofMaxSize(3).uniqueElements();
+        Arbitrary<List<String>> exclude = Arbitraries.of("tomato", "Onions", "garlic", "mushrooms", "cilantro",
+                "eggplant", "olives", "banana").list().ofMaxSize(2).uniqueElements();
+        Arbitrary<Integer> calories = Arbitraries.integers().between(1200, 4500).injectNull(0.3);
+        Arbitrary<Integer> servings = Arbitraries.integers().between(1, 12);
+        Arbitrary<List<String>> cuisines = Arbitraries.of(CATALOG.recipes().stream().map(Catalog.Recipe::cuisine)
+                .distinct().toList()).list().ofMaxSize(2).uniqueElements();
+        Arbitrary<Integer> maxPrep = Arbitraries.integers().between(5, 240).injectNull(0.5);
+        return Combinators.combine(days, meals, diet, allergies, exclude, calories, servings, cuisines)
+                .as((d, m, di, a, x, c, s, cu) -> new MenuRequest(d, m, di, a, x, c, s, cu, null, null))
+                .flatMap(r -> maxPrep.map(p -> new MenuRequest(r.days(), r.meals(), r.diet(), r.allergies(),
+                        r.excludeIngredients(), r.caloriesPerDay(), r.servings(), r.cuisines(), p, null)));
+    }
+
+    @Property(tries = 300)
+    void everyMenuPassesTheValidatorOrTheRequestIsTrulyUnsatisfiable(@ForAll("requests") MenuRequest request,
+            @ForAll long seed) {
+        Menu.Plan plan;
+        try {
+            plan = PLANNER.plan(request, seed);
+        } catch (UnsatisfiableRequestException e) {
+            // then some requested meal has no catalog recipe that passes the same hard checks on its own
+            assertThat(request.meals()).anySatisfy(type -> assertThat(CATALOG.recipes().stream()
+                    .filter(r -> r.mealTypes().contains(type))
+                    .filter(r -> VALIDATOR.violations(oneMeal(request, type),
+                            List.of(new Menu.Day(1, List.of(new Menu.Meal(type,
+                                    CatalogPlanner.scale(r, request.servings(), 1.0))), Nutrition.ZERO))).isEmpty())
+                    .count()).isZero());
+            return;
+        }
+        assertThat(VALIDATOR.violations(request, plan.days())).isEmpty();
+        assertThat(plan.days()).hasSize(request.days());
+    }
+
+    @Property(tries = 200)
+    void dayTotalsAreTheSumOfTheirMeals(@ForAll("requests") MenuRequest request, @ForAll long seed) {
+        Menu.Plan plan = planOrSkip(request, seed);
+        if (plan == null) {
+            return;
+        }
+        for (Menu.Day day : plan.days()) {
+            Nutrition sum = day.meals().stream().map(m -> m.recipe().nutrition()).reduce(Nutrition.ZERO, Nutrition::plus);
+            assertThat(day.totals()).isEqualTo(sum);
+        }
+    }
+
+    @Property(tries = 200)
+    void shoppingListQuantitiesAreTheScaledIngredientSums(@ForAll("requests") MenuRequest request,
+            @ForAll long seed) {
+        Menu.Plan plan = planOrSkip(request, seed);
+        if (plan == null) {
+            return;
+        }
+        Map<String, Double> expected = new HashMap<>();
+        for (Menu.Day day : plan.days()) {
+            for (Menu.Meal meal : day.meals()) {
+                for (Menu.Ingredient i : meal.recipe().ingredients()) {
+                    Units unit = Units.of(i.unit());
+                    expected.merge(i.name() + "/" + unit.family, i.quantity() * unit.base, Double::sum);
+                }
+            }
+        }
+        Map<String, Double> listed = new HashMap<>();
+        List<String> order = new ArrayList<>();
+        for (Menu.ShoppingItem item : plan.shoppingList()) {
+            Units unit = Units.of(item.unit());
+            listed.merge(item.name() + "/" + unit.family, item.quantity() * unit.base, Double::sum);
+            order.add(String.format("%02d/%s/%s", ShoppingList.categoryRank(item.category()), item.name(), item.unit()));
+        }
+        assertThat(listed.keySet()).isEqualTo(expected.keySet());
+        expected.forEach((key, base) -> assertThat(listed.get(key)).as(key)
+                .isCloseTo(base, org.assertj.core.data.Offset.offset(ROUNDING_BASE_UNITS)));
+        assertThat(order).isSortedAccordingTo(String::compareTo);
+    }
+
+    @Property(tries = 100)
+    void theSameRequestAndSeedGiveTheSameMenu(@ForAll("requests") MenuRequest request, @ForAll long seed) {
+        Menu.Plan first = planOrSkip(request, seed);
+        if (first == null) {
+            return;
+        }
+        assertThat(new CatalogPlanner(CATALOG).plan(request, seed)).isEqualTo(first);
+    }
+
+    @Property(tries = 200)
+    void everyDayMeetsTheCalorieTargetOrSaysWhyNot(@ForAll("requests") MenuRequest request, @ForAll long seed) {
+        Menu.Plan plan = planOrSkip(request, seed);
+        if (plan == null || request.caloriesPerDay() == null) {
+            return;
+        }
+        for (Menu.Day day : plan.days()) {
+            double off = Math.abs(day.totals().calories() - request.caloriesPerDay()) / (double) request.caloriesPerDay();
+            if (off > 0.10) {
+                assertThat(plan.warnings()).anySatisfy(w -> assertThat(w).startsWith("Day " + day.day() + " "));
+            }
+        }
+    }
+
+    private static Menu.Plan planOrSkip(MenuRequest request, long seed) {
+        try {
+            return PLANNER.plan(request, seed);
+        } catch (UnsatisfiableRequestException e) {
+            return null;
+        }
+    }
+
+    private static MenuRequest oneMeal(MenuRequest r, MealType type) {
+        return new MenuRequest(1, List.of(type), r.diet(), r.allergies(), r.excludeIngredients(), null, r.servings(),
+                List.of(), r.maxPrepMinutes(), null);
+    }
+}
