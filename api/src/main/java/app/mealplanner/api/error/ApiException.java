@@ -11,6 +11,7 @@ public class ApiException extends RuntimeException {
     private final String title;
     private final UUID activeJobId;
     private final Map<String, String> headers;
+    private java.util.List<Problem.FieldError> errors;
 
     public ApiException(int status, String slug, String title, String detail) {
         this(status, slug, title, detail, null, Map.of());
@@ -24,6 +25,17 @@ public class ApiException extends RuntimeException {
         this.title = title;
         this.activeJobId = activeJobId;
         this.headers = headers;
+    }
+
+    /** A 400 naming the offending field, like a body validation error. */
+    public static ApiException invalid(String field, String message) {
+        ApiException e = new ApiException(400, "validation", "Invalid request", "The request has invalid fields.");
+        e.errors = java.util.List.of(new Problem.FieldError(field, message));
+        return e;
+    }
+
+    public java.util.List<Problem.FieldError> errors() {
+        return errors;
     }
 
     public static ApiException notFound(String what) {

@@ -40,7 +40,7 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response api(ApiException e, UriInfo uri) {
         Response.ResponseBuilder response = Response.status(e.status()).type(Problem.MEDIA_TYPE)
-                .entity(new Problem(TYPE_BASE + e.slug(), e.title(), e.status(), e.getMessage(), path(uri), null,
+                .entity(new Problem(TYPE_BASE + e.slug(), e.title(), e.status(), e.getMessage(), path(uri), e.errors(),
                         e.activeJobId()));
         e.headers().forEach(response::header);
         return response.build();

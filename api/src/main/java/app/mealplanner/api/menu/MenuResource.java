@@ -1,32 +1,39 @@
 package app.mealplanner.api.menu;
 
 import java.net.URI;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import app.mealplanner.api.Cursor;
+import app.mealplanner.api.Page;
 import app.mealplanner.api.auth.CurrentUser;
 import app.mealplanner.api.error.ApiException;
-import app.mealplanner.common.job.MenuJob;
 import app.mealplanner.common.menu.Menu;
 import app.mealplanner.common.menu.MenuRequest;
 import app.mealplanner.common.menu.Menus;
 
-/** Asking for a menu (202 at once, the job runs on a worker) and reading the result. */
+/** Asking for a menu (202 at once, the job runs on a worker), reading, listing and deleting menus. */
 @Path("/api/menus")
 @RolesAllowed("user")
 @Produces(MediaType.APPLICATION_JSON)
 public class MenuResource {
+
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final MenuSubmissions submissions;
     private final Menus menus;
@@ -40,11 +47,13 @@ public class MenuResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(@Valid @NotNull MenuRequest request) {
-        MenuJob job = submissions.submit(user.id(), request);
-        return Response.accepted(job.toStatus())
-                .location(URI.create("/api/jobs/" + job.id()))
-                .tag(new jakarta.ws.rs.core.EntityTag(String.valueOf(job.version())))
+    public Response create(@Valid @NotNull MenuRequest request, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
+        if (idempotencyKey != null && !idempotencyKey.matches("[\\x20-\\x7E]{1,255}")) {
+            throw ApiException.invalid(IDEMPOTENCY_KEY, "must be 1 to 255 printable ASCII characters");
+        }
+        MenuSubmissions.Accepted accepted = submissions.submit(user.id(), request, idempotencyKey);
+        return Response.accepted(accepted.status())
+                .location(URI.create(accepted.status().links().self()))
                 .build();
     }
 
@@ -52,5 +61,27 @@ public class MenuResource {
     @Path("/{id}")
     public Menu get(@PathParam("id") UUID id) {
         return menus.findOwned(id, user.id()).orElseThrow(() -> ApiException.notFound("This menu"));
+    }
+
+    @GET
+    public Page<Menus.Summary> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        int size = Cursor.limit(limit);
+        Cursor after = Cursor.decode(cursor);
+        List<Menus.Summary> rows = menus.page(user.id(), after == null ? null : after.createdAt(),
+                after == null ? null : after.id(), size + 1);
+        List<Menus.Summary> items = rows.size() > size ? rows.subList(0, size) : rows;
+        String next = rows.size() > size
+                ? new Cursor(items.get(size - 1).createdAt(), items.get(size - 1).id()).encode()
+                : null;
+        return new Page<>(items, next);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Response delete(@PathParam("id") UUID id) {
+        if (!menus.delete(id, user.id())) {
+            throw ApiException.notFound("This menu");
+        }
+        return Response.noContent().build();
     }
 }

@@ -3,7 +3,12 @@ package app.mealplanner.api.menu;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,49 +18,92 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import app.mealplanner.api.error.ApiException;
 import app.mealplanner.common.db.Database;
+import app.mealplanner.common.job.JobStatus;
 import app.mealplanner.common.job.MenuJob;
 import app.mealplanner.common.job.MenuJobs;
 import app.mealplanner.common.jobrunr.MenuJobQueue;
 import app.mealplanner.common.menu.MenuRequest;
 
 /**
- * Accepts a menu request: records the {@code menu_job} row (QUEUED) in its own transaction, then, after
- * the commit, enqueues the JobRunr job with the same id and wakes the workers. The two steps cannot share
- * a transaction (JobRunr commits its own connections), so a row whose enqueue failed stays QUEUED and the
- * reconciler enqueues it again.
+ * Accepts a menu request. In one transaction, with the user's row locked so that the rules hold across
+ * api pods: the Idempotency-Key (replay, conflict, or a concurrent twin), the active-jobs limit, the
+ * rolling hourly quota, then the {@code menu_job} row (QUEUED). After the commit it enqueues the JobRunr
+ * job with the same id and wakes the workers. The two steps cannot share a transaction (JobRunr commits
+ * its own connections), so a row whose enqueue failed stays QUEUED and the reconciler enqueues it again.
  */
 @ApplicationScoped
 public class MenuSubmissions {
 
     private static final Logger LOG = Logger.getLogger(MenuSubmissions.class);
 
+    /** The 202 body, and whether this request created the job (false: a replay). */
+    public record Accepted(JobStatus status, boolean created) {
+    }
+
     private final Database database;
     private final MenuJobs jobs;
     private final MenuJobQueue queue;
     private final ObjectMapper json;
+    private final LimitsConfig limits;
 
-    public MenuSubmissions(Database database, MenuJobs jobs, MenuJobQueue queue, ObjectMapper json) {
+    public MenuSubmissions(Database database, MenuJobs jobs, MenuJobQueue queue, ObjectMapper json,
+            LimitsConfig limits) {
         this.database = database;
         this.jobs = jobs;
         this.queue = queue;
         this.json = json;
+        this.limits = limits;
     }
 
-    public MenuJob submit(UUID userId, MenuRequest request) {
-        UUID id = UUID.randomUUID();
+    public Accepted submit(UUID userId, MenuRequest request, String idempotencyKey) {
         String hash = hash(request);
-        MenuJob job = database.transaction(c -> jobs.insert(c, id, userId, null, hash, request));
-        try {
-            queue.enqueue(id);
-        } catch (RuntimeException e) {
-            LOG.warnf("job %s is recorded but could not be enqueued yet (%s: %s); the reconciler will enqueue it",
-                    id, e.getClass().getSimpleName(), e.getMessage());
+        Accepted accepted = database.transaction(c -> {
+            if (idempotencyKey != null) {
+                if (!jobs.tryLockKey(c, userId, idempotencyKey)) {
+                    throw new ApiException(409, "request-in-progress", "Conflict",
+                            "A request with this Idempotency-Key is still being processed; retry shortly.");
+                }
+                Optional<MenuJob> previous = jobs.findByKey(c, userId, idempotencyKey);
+                if (previous.isPresent()) {
+                    if (!previous.get().requestHash().equals(hash)) {
+                        throw new ApiException(422, "idempotency-key-reused", "Unprocessable Content",
+                                "This Idempotency-Key was used with a different request body.");
+                    }
+                    return new Accepted(previous.get().acceptedStatus(), false);
+                }
+            }
+            jobs.lockUser(c, userId);
+            List<UUID> active = jobs.active(c, userId, limits.activePerUser());
+            if (active.size() >= limits.activePerUser()) {
+                throw new ApiException(409, "too-many-active-jobs", "Conflict", "You already have "
+                        + active.size() + " menu job(s) queued or running (the limit is " + limits.activePerUser()
+                        + "); wait for one to finish or cancel it.", active.get(0), Map.of());
+            }
+            Optional<Instant> freesAt = jobs.quotaFreesAt(c, userId, limits.perHour());
+            if (freesAt.isPresent()) {
+                long seconds = Math.max(1, Duration.between(jobs.now(c), freesAt.get()).toSeconds() + 1);
+                throw new ApiException(429, "hourly-quota", "Too Many Requests", "At most " + limits.perHour()
+                        + " menu requests per hour; the next one is possible in " + seconds + " s.", null,
+                        Map.of("Retry-After", String.valueOf(seconds)));
+            }
+            MenuJob job = jobs.insert(c, UUID.randomUUID(), userId, idempotencyKey, hash, request);
+            return new Accepted(job.acceptedStatus(), true);
+        });
+        if (accepted.created()) {
+            UUID id = accepted.status().jobId();
+            try {
+                queue.enqueue(id);
+            } catch (RuntimeException e) {
+                LOG.warnf("job %s is recorded but could not be enqueued yet (%s); the reconciler will enqueue it",
+                        id, e.getClass().getSimpleName());
+            }
         }
-        return job;
+        return accepted;
     }
 
-    /** SHA-256 of the request as stored: same request, same hash (used by idempotency keys). */
+    /** SHA-256 of the request as stored: same request, same hash. */
     String hash(MenuRequest request) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")

@@ -82,11 +82,11 @@ class MenuRequestValidationTest {
         String lowest = "{\"days\":1,\"meals\":[\"snack\"],\"diet\":\"omnivore\",\"caloriesPerDay\":1200,"
                 + "\"servings\":1,\"maxPrepMinutes\":240,\"excludeIngredients\":[\"" + "a".repeat(40) + "\"],"
                 + "\"notes\":\"" + "n".repeat(500) + "\",\"cuisines\":[\"a\",\"b\",\"c\",\"d\",\"e\"]}";
-        Api.as(token).contentType(ContentType.JSON).body(lowest).post("/api/menus").then().statusCode(202);
+        Api.as(Api.newUserToken()).contentType(ContentType.JSON).body(lowest).post("/api/menus").then().statusCode(202);
         String highest = "{\"days\":14,\"meals\":[\"breakfast\",\"lunch\",\"dinner\",\"snack\"],\"diet\":\"gluten-free\","
                 + "\"caloriesPerDay\":4500,\"servings\":12,\"maxPrepMinutes\":5,\"allergies\":[\"peanuts\",\"tree-nuts\","
                 + "\"milk\",\"eggs\",\"fish\",\"shellfish\",\"soy\",\"wheat\",\"sesame\"]}";
-        Api.as(token).contentType(ContentType.JSON).body(highest).post("/api/menus").then().statusCode(202);
+        Api.as(Api.newUserToken()).contentType(ContentType.JSON).body(highest).post("/api/menus").then().statusCode(202);
     }
 
     @Test

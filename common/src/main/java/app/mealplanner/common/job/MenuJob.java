@@ -33,6 +33,15 @@ public record MenuJob(
                 nextAttemptAt, menuId, error, JobStatus.Links.of(id, menuId));
     }
 
+    /**
+     * The status as it was when the job was accepted: the body of the 202, returned again, identical, when
+     * the same request is repeated with the same Idempotency-Key.
+     */
+    public JobStatus acceptedStatus() {
+        return new JobStatus(id, JobState.QUEUED, Stage.QUEUED, 0, 0, createdAt, null, null, null, null, null,
+                JobStatus.Links.of(id, null));
+    }
+
     /** The strong ETag clients send back in If-None-Match. */
     public String etag() {
         return etag(version);

@@ -69,10 +69,99 @@ public class MenuJobs {
                 + "where id = ? and status in ('QUEUED', 'RUNNING') returning " + COLUMNS, id));
     }
 
-    /** Moves stage and progress of a running job. */
-    public void progress(UUID id, Stage stage, int progress) {
-        database.run(c -> update(c, "update menu_job set stage = ?, progress = ? where id = ? and status = 'RUNNING'",
-                stage.value(), progress, id));
+    /** Moves stage and progress of a running job; false when it is no longer running (cancelled). */
+    public boolean progress(UUID id, Stage stage, int progress) {
+        return database.run(c -> update(c, "update menu_job set stage = ?, progress = ? "
+                + "where id = ? and status = 'RUNNING'", stage.value(), progress, id)) == 1;
+    }
+
+    /** Locks the user's row until the caller's transaction ends: per-user rules hold across api pods. */
+    public void lockUser(Connection c, UUID userId) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "select 1 from app_user where id = ? for update", userId);
+                ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("no such user " + userId, "02000");
+            }
+        }
+    }
+
+    /** Takes a transaction-scoped lock on (user, key) without waiting; false when another request holds it. */
+    public boolean tryLockKey(Connection c, UUID userId, String idempotencyKey) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "select pg_try_advisory_xact_lock(hashtextextended(?, 0))",
+                userId + "/" + idempotencyKey); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    public Optional<MenuJob> findByKey(Connection c, UUID userId, String idempotencyKey) throws SQLException {
+        return find(c, "select " + COLUMNS + " from menu_job where user_id = ? and idempotency_key = ?", userId,
+                idempotencyKey);
+    }
+
+    /** The user's QUEUED or RUNNING jobs, oldest first, at most {@code limit}. */
+    public java.util.List<UUID> active(Connection c, UUID userId, int limit) throws SQLException {
+        java.util.List<UUID> ids = new java.util.ArrayList<>();
+        try (PreparedStatement ps = prepare(c, "select id from menu_job where user_id = ? "
+                + "and status in ('QUEUED', 'RUNNING') order by created_at limit ?", userId, limit);
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getObject(1, UUID.class));
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * When the user may submit again under a rolling hourly quota of {@code perHour}: empty while fewer
+     * than {@code perHour} requests were accepted in the last hour, otherwise the moment the oldest of
+     * the last {@code perHour} leaves the window.
+     */
+    public Optional<Instant> quotaFreesAt(Connection c, UUID userId, int perHour) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "select created_at + interval '1 hour' from menu_job "
+                + "where user_id = ? and created_at > now() - interval '1 hour' "
+                + "order by created_at desc offset ? limit 1", userId, perHour - 1);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
+        }
+    }
+
+    /** The database's clock, so that waits are computed on one clock. */
+    public Instant now(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select now()"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant();
+        }
+    }
+
+    /**
+     * One page of the user's jobs, newest first, strictly after the keyset position
+     * {@code (beforeCreatedAt, beforeId)} when given; {@code status} filters when not null.
+     */
+    public java.util.List<MenuJob> page(UUID userId, JobState status, Instant beforeCreatedAt, UUID beforeId,
+            int limit) {
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from menu_job where user_id = ?");
+        java.util.List<Object> args = new java.util.ArrayList<>(java.util.List.of(userId));
+        if (status != null) {
+            sql.append(" and status = ?");
+            args.add(status.name());
+        }
+        if (beforeCreatedAt != null) {
+            sql.append(" and (created_at, id) < (?, ?)");
+            args.add(Timestamp.from(beforeCreatedAt));
+            args.add(beforeId);
+        }
+        sql.append(" order by created_at desc, id desc limit ?");
+        args.add(limit);
+        return database.run(c -> {
+            java.util.List<MenuJob> out = new java.util.ArrayList<>();
+            try (PreparedStatement ps = prepare(c, sql.toString(), args.toArray()); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+            return out;
+        });
     }
 
     /** Marks the job SUCCEEDED with its menu, on the caller's connection (the transaction storing the menu). */
@@ -115,7 +204,7 @@ public class MenuJobs {
         }
     }
 
-    private Optional<MenuJob> find(Connection c, String sql, Object... args) throws SQLException {
+    Optional<MenuJob> find(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(read(rs)) : Optional.empty();
         }

@@ -33,6 +33,19 @@ public class MenuJobQueue {
         wakeWorkers();
     }
 
+    /**
+     * Deletes the JobRunr job: an enqueued one never starts, and the worker running one interrupts it at
+     * its next heartbeat. The {@code menu_job} row must already be CANCELLED: that is what stops a late
+     * worker from storing a menu.
+     */
+    public void delete(UUID menuJobId) {
+        try {
+            scheduler.delete(menuJobId, "cancelled by the user");
+        } catch (org.jobrunr.storage.JobNotFoundException alreadyGone) {
+            // nothing left to stop
+        }
+    }
+
     public void wakeWorkers() {
         database.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("select pg_notify('" + WAKEUP_CHANNEL + "', '')")) {

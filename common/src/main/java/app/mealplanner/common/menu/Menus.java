@@ -85,6 +85,57 @@ public class Menus {
         });
     }
 
+    /** What a listing shows of a menu; the days and shopping list come with {@code GET /api/menus/{id}}. */
+    public record Summary(UUID id, UUID jobId, java.time.Instant createdAt, String source, String model,
+            MenuRequest request) {
+    }
+
+    /** One page of the user's menus, newest first, strictly after {@code (beforeCreatedAt, beforeId)}. */
+    public List<Summary> page(UUID userId, java.time.Instant beforeCreatedAt, UUID beforeId, int limit) {
+        return database.run(c -> {
+            String sql = "select id, job_id, created_at, source, model, body -> 'request' as request from menu "
+                    + "where user_id = ?" + (beforeCreatedAt == null ? "" : " and (created_at, id) < (?, ?)")
+                    + " order by created_at desc, id desc limit ?";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                ps.setObject(i++, userId);
+                if (beforeCreatedAt != null) {
+                    ps.setTimestamp(i++, Timestamp.from(beforeCreatedAt));
+                    ps.setObject(i++, beforeId);
+                }
+                ps.setInt(i, limit);
+                List<Summary> out = new java.util.ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Summary(rs.getObject("id", UUID.class), rs.getObject("job_id", UUID.class),
+                                rs.getTimestamp("created_at").toInstant(), rs.getString("source"),
+                                rs.getString("model"), readRequest(rs.getString("request"))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Deletes the user's menu; false when there is no such menu of theirs. */
+    public boolean delete(UUID id, UUID userId) {
+        return database.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("delete from menu where id = ? and user_id = ?")) {
+                ps.setObject(1, id);
+                ps.setObject(2, userId);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    private MenuRequest readRequest(String text) {
+        try {
+            return json.readValue(text, MenuRequest.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored request is unreadable", e);
+        }
+    }
+
     /** How many menus a job has: 0 or 1 (the unique key says so; tests check it). */
     public int countForJob(UUID jobId) {
         return database.run(c -> {
