@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -133,6 +132,18 @@ class EndToEndTest {
         }
     }
 
+    @Test
+    void shouldFailAnUnsatisfiableRequestWithItsCodeThroughTheApi() throws IOException {
+        JobStatus done = awaitFinal(submit("""
+                {"days": 1, "meals": ["dinner"], "diet": "keto", "maxPrepMinutes": 5,
+                 "allergies": ["peanuts", "tree-nuts", "milk", "eggs", "fish", "shellfish", "soy", "wheat", "sesame"]}
+                """));
+        assertThat(done.status()).isEqualTo(JobState.FAILED);
+        assertThat(done.error().code()).isEqualTo("UNSATISFIABLE");
+        assertThat(done.error().message()).contains("dinner").contains("maxPrepMinutes 5");
+        assertThat(done.menuId()).isNull();
+    }
+
     private static JobStatus submit(String request) throws IOException {
         String body = given().baseUri(api.baseUrl()).auth().oauth2(token).contentType(ContentType.JSON)
                 .body(request).post("/api/menus").then().statusCode(202).extract().asString();
@@ -144,9 +155,5 @@ class EndToEndTest {
                 .until(() -> JSON.readValue(given().baseUri(api.baseUrl()).auth().oauth2(token)
                         .get("/api/jobs/" + accepted.jobId()).then().statusCode(200).extract().asString(),
                         JobStatus.class), s -> s.status().isFinal());
-    }
-
-    static List<AppProcess> processes() {
-        return List.of(api, worker);
     }
 }

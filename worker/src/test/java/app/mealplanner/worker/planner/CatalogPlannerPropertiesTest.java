@@ -2,7 +2,6 @@ package app.mealplanner.worker.planner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,7 @@ import app.mealplanner.common.menu.MenuRequest;
 import app.mealplanner.common.menu.Nutrition;
 
 /** Properties of the catalog planner over random valid requests. */
-class CatalogPlannerProperties {
+class CatalogPlannerPropertiesTest {
 
     private static final Catalog CATALOG = CatalogPlannerTest.CATALOG;
     private static final CatalogPlanner PLANNER = CatalogPlannerTest.PLANNER;
@@ -99,16 +98,16 @@ class CatalogPlannerProperties {
             }
         }
         Map<String, Double> listed = new HashMap<>();
-        List<String> order = new ArrayList<>();
         for (Menu.ShoppingItem item : plan.shoppingList()) {
             Units unit = Units.of(item.unit());
             listed.merge(item.name() + "/" + unit.family, item.quantity() * unit.base, Double::sum);
-            order.add(String.format("%02d/%s/%s", ShoppingList.categoryRank(item.category()), item.name(), item.unit()));
         }
         assertThat(listed.keySet()).isEqualTo(expected.keySet());
         expected.forEach((key, base) -> assertThat(listed.get(key)).as(key)
                 .isCloseTo(base, org.assertj.core.data.Offset.offset(ROUNDING_BASE_UNITS)));
-        assertThat(order).isSortedAccordingTo(String::compareTo);
+        assertThat(plan.shoppingList()).isSortedAccordingTo(
+                java.util.Comparator.comparingInt((Menu.ShoppingItem i) -> ShoppingList.categoryRank(i.category()))
+                        .thenComparing(Menu.ShoppingItem::name).thenComparing(Menu.ShoppingItem::unit));
     }
 
     @Property(tries = 100)
