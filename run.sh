@@ -44,7 +44,7 @@ LAUNCHER_CP="$ROOT/common/target/classes:$(cat common/target/launcher.classpath)
 if [ -z "${QUARKUS_DATASOURCE_JDBC_URL:-}" ]; then
   port_free 5433 || { echo "error: port 5433 is in use (another PostgreSQL or run.sh?)." >&2; exit 1; }
   echo "Starting embedded PostgreSQL on 5433 (data in .data/pg)..."
-  java -cp "$LAUNCHER_CP" app.mealplanner.common.local.LocalEnvironment --data "$DATA" --port 5433 \
+  java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$LAUNCHER_CP" app.mealplanner.common.local.LocalEnvironment --data "$DATA" --port 5433 \
     > "$LOGS/postgres.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 120); do
@@ -57,7 +57,7 @@ if [ -z "${QUARKUS_DATASOURCE_JDBC_URL:-}" ]; then
   export QUARKUS_DATASOURCE_USERNAME="${QUARKUS_DATASOURCE_USERNAME:-postgres}"
   export QUARKUS_DATASOURCE_PASSWORD="${QUARKUS_DATASOURCE_PASSWORD:-postgres}"
 else
-  java -cp "$LAUNCHER_CP" app.mealplanner.common.local.LocalEnvironment --data "$DATA" --no-database
+  java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$LAUNCHER_CP" app.mealplanner.common.local.LocalEnvironment --data "$DATA" --no-database
 fi
 
 # Local secrets (generated once): JWT key pair and dashboard credentials; explicit variables win.
@@ -101,6 +101,7 @@ Try it (copy and paste in another terminal):
        -d '{"days":3,"meals":["breakfast","lunch","dinner"],"diet":"vegetarian","allergies":["peanuts"]}' \\
        | sed -E 's/.*"jobId":"([^"]+)".*/\\1/')
   curl -s localhost:8080/api/jobs/\$JOB -H "Authorization: Bearer \$TOKEN"
+  until curl -s localhost:8080/api/jobs/\$JOB -H "Authorization: Bearer \$TOKEN" | grep -qE '"status":"(SUCCEEDED|FAILED|CANCELLED)"'; do sleep 0.2; done
   MENU=\$(curl -s localhost:8080/api/jobs/\$JOB -H "Authorization: Bearer \$TOKEN" | sed -E 's/.*"menuId":"([^"]+)".*/\\1/')
   curl -s localhost:8080/api/menus/\$MENU -H "Authorization: Bearer \$TOKEN"
 
