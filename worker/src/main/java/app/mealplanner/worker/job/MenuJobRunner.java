@@ -10,21 +10,24 @@ import org.jboss.logging.Logger;
 import org.jobrunr.JobRunrException;
 
 import app.mealplanner.common.db.Database;
+import app.mealplanner.common.job.JobState;
 import app.mealplanner.common.job.MenuJob;
 import app.mealplanner.common.job.MenuJobHandler;
 import app.mealplanner.common.job.MenuJobRequest;
 import app.mealplanner.common.job.MenuJobs;
 import app.mealplanner.common.job.Stage;
-import app.mealplanner.common.menu.Menu;
 import app.mealplanner.common.menu.Menus;
+import app.mealplanner.worker.llm.ModelException;
 import app.mealplanner.worker.planner.MenuValidator;
 import app.mealplanner.worker.planner.UnsatisfiableRequestException;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.Unremovable;
 
 /**
- * Runs one menu job: RUNNING → plan → validate → store the menu and SUCCEEDED in one transaction.
- * Every step is safe to repeat (JobRunr delivers at least once): a final job is left alone and a job
- * that already has a menu keeps it. A cancelled job stores nothing.
+ * Runs one menu job: RUNNING → plan (catalog or model) → validate → store the menu and SUCCEEDED in one
+ * transaction. Every step is safe to repeat (JobRunr delivers at least once): a final job is left alone,
+ * a job that already has a menu keeps it, and a job cancelled meanwhile stores nothing. No database
+ * connection is held while planning or waiting for the model.
  */
 @ApplicationScoped
 @Unremovable
@@ -32,19 +35,28 @@ public class MenuJobRunner extends MenuJobHandler {
 
     private static final Logger LOG = Logger.getLogger(MenuJobRunner.class);
 
+    /** Thrown from a progress report when the job was cancelled meanwhile. */
+    static final class Cancelled extends RuntimeException {
+        Cancelled() {
+            super("cancelled", null, false, false);
+        }
+    }
+
     private final MenuJobs jobs;
     private final Menus menus;
     private final Database database;
     private final MenuPlanning planning;
     private final MenuValidator validator;
+    private final MeterRegistry metrics;
 
     public MenuJobRunner(MenuJobs jobs, Menus menus, Database database, MenuPlanning planning,
-            MenuValidator validator) {
+            MenuValidator validator, MeterRegistry metrics) {
         this.jobs = jobs;
         this.menus = menus;
         this.database = database;
         this.planning = planning;
         this.validator = validator;
+        this.metrics = metrics;
     }
 
     @Override
@@ -57,30 +69,71 @@ public class MenuJobRunner extends MenuJobHandler {
         }
         MenuJob job = started.get();
         try {
-            Menu.Plan plan = planning.plan(job, (stage, progress) -> jobs.progress(id, stage, progress));
-            jobs.progress(id, Stage.VALIDATING, 85);
-            List<String> violations = validator.violations(job.request(), plan.days());
+            PlannedMenu planned = planning.plan(job, (stage, progress) -> {
+                if (!jobs.progress(id, stage, progress)) {
+                    throw new Cancelled();
+                }
+            });
+            List<String> violations = validator.violations(job.request(), planned.plan().days());
             if (!violations.isEmpty()) {
                 throw new IllegalStateException("planned menu breaks the request: " + violations);
             }
-            jobs.progress(id, Stage.SAVING, 95);
+            if (!jobs.progress(id, Stage.SAVING, 95)) {
+                throw new Cancelled();
+            }
             boolean stored = database.transaction(c -> {
-                UUID menuId = menus.store(c, id, job.userId(), job.request(), plan, Menus.Usage.NONE);
+                UUID menuId = menus.store(c, id, job.userId(), job.request(), planned.plan(), planned.usage());
                 if (!jobs.succeed(c, id, menuId)) {
                     c.rollback(); // cancelled meanwhile: keep no menu
                     return false;
                 }
                 return true;
             });
-            LOG.infof("job %s %s (attempt %d)", id, stored ? "succeeded" : "was cancelled; no menu stored",
-                    job.attempt());
+            outcome(stored ? "succeeded" : "cancelled", planned.plan().source());
+            LOG.infof("job %s %s (attempt %d, %s)", id, stored ? "succeeded" : "was cancelled; no menu stored",
+                    job.attempt(), planned.plan().source());
+        } catch (Cancelled e) {
+            outcome("cancelled", "none");
+            LOG.infof("job %s was cancelled while running; stopped", id);
         } catch (UnsatisfiableRequestException e) {
-            jobs.recordError(id, UnsatisfiableRequestException.CODE, e.getMessage());
-            throw new JobRunrException(UnsatisfiableRequestException.CODE + ": " + e.getMessage(), true);
+            giveUp(id, UnsatisfiableRequestException.CODE, e.getMessage());
+        } catch (ModelException.Rejected e) {
+            giveUp(id, e.code(), e.getMessage());
+        } catch (ModelException.Interrupted e) {
+            if (cancelled(id)) {
+                outcome("cancelled", "none");
+                LOG.infof("job %s was cancelled; its model call was interrupted", id);
+                return;
+            }
+            throw e; // the worker is stopping: JobRunr re-queues the job
+        } catch (ModelException e) {
+            // fallback is off: this attempt fails and JobRunr retries later
+            jobs.recordError(id, e.code(), e.getMessage());
+            outcome("retry", "none");
+            throw e;
         } catch (RuntimeException e) {
+            if (cancelled(id)) {
+                outcome("cancelled", "none");
+                return;
+            }
             LOG.errorf(e, "job %s attempt %d failed", id, job.attempt());
             jobs.recordError(id, "INTERNAL", "The menu could not be generated; it will be retried.");
+            outcome("retry", "none");
             throw e;
         }
+    }
+
+    private void giveUp(UUID id, String code, String message) {
+        jobs.recordError(id, code, message);
+        outcome("failed", "none");
+        throw new JobRunrException(code + ": " + message, true);
+    }
+
+    private boolean cancelled(UUID id) {
+        return jobs.find(id).map(j -> j.status() == JobState.CANCELLED).orElse(true);
+    }
+
+    private void outcome(String outcome, String source) {
+        metrics.counter("menu.jobs.outcome", "outcome", outcome, "source", source).increment();
     }
 }

@@ -4,10 +4,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import app.mealplanner.common.job.MenuJob;
 import app.mealplanner.common.job.Stage;
-import app.mealplanner.common.menu.Menu;
+import app.mealplanner.common.menu.Menus;
+import app.mealplanner.worker.llm.ModelConfig;
+import app.mealplanner.worker.llm.ModelPlanner;
 import app.mealplanner.worker.planner.CatalogPlanner;
 
-/** Chooses how a job's menu is planned. Without a model configured: the catalog planner. */
+/** Chooses how a job's menu is planned: the model when a key is configured, the catalog planner otherwise. */
 @ApplicationScoped
 public class MenuPlanning {
 
@@ -18,14 +20,22 @@ public class MenuPlanning {
     }
 
     private final CatalogPlanner catalogPlanner;
+    private final ModelPlanner modelPlanner;
+    private final ModelConfig modelConfig;
 
-    public MenuPlanning(CatalogPlanner catalogPlanner) {
+    public MenuPlanning(CatalogPlanner catalogPlanner, ModelPlanner modelPlanner, ModelConfig modelConfig) {
         this.catalogPlanner = catalogPlanner;
+        this.modelPlanner = modelPlanner;
+        this.modelConfig = modelConfig;
     }
 
-    public Menu.Plan plan(MenuJob job, Progress progress) {
+    public PlannedMenu plan(MenuJob job, Progress progress) {
         progress.report(Stage.PLANNING, 10);
-        // the seed comes from the job id, so a retried job plans the same menu
-        return catalogPlanner.plan(job.request(), job.id().getMostSignificantBits() ^ job.id().getLeastSignificantBits());
+        // the seed comes from the job id, so a retried job plans the same catalog menu
+        long seed = job.id().getMostSignificantBits() ^ job.id().getLeastSignificantBits();
+        if (modelConfig.configured()) {
+            return modelPlanner.plan(job.request(), seed, progress);
+        }
+        return new PlannedMenu(catalogPlanner.plan(job.request(), seed), Menus.Usage.NONE);
     }
 }

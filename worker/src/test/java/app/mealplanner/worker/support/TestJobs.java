@@ -26,6 +26,27 @@ public class TestJobs {
         this.json = json;
     }
 
+    /** Waits for the job to reach a final status and returns it. */
+    public MenuJob awaitFinal(UUID id, java.time.Duration atMost) {
+        return org.awaitility.Awaitility.await("job " + id).atMost(atMost)
+                .pollInterval(java.time.Duration.ofMillis(50))
+                .until(() -> jobs.find(id).orElseThrow(), j -> j.status().isFinal());
+    }
+
+    /** The prompt and completion tokens stored with the job's menu. */
+    public java.util.List<Integer> tokens(UUID jobId) {
+        return database.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select prompt_tokens, completion_tokens from menu where job_id = ?")) {
+                ps.setObject(1, jobId);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return java.util.Arrays.asList((Integer) rs.getObject(1), (Integer) rs.getObject(2));
+                }
+            }
+        });
+    }
+
     public MenuJob queued(String requestJson) throws Exception {
         MenuRequest request = json.readValue(requestJson, MenuRequest.class);
         UUID user = UUID.randomUUID();

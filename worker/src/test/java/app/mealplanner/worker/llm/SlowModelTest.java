@@ -1,0 +1,119 @@
+package app.mealplanner.worker.llm;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import app.mealplanner.common.job.JobState;
+import app.mealplanner.common.job.MenuJob;
+import app.mealplanner.common.job.MenuJobs;
+import app.mealplanner.common.jobrunr.MenuJobQueue;
+import app.mealplanner.common.menu.Menus;
+import app.mealplanner.worker.planner.CatalogPlanner;
+import app.mealplanner.worker.support.FakeModel;
+import app.mealplanner.worker.support.SlowFakeModelProfile;
+import app.mealplanner.worker.support.TestJobs;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+
+/** A model that takes seconds: no connection is held while waiting, and cancellation interrupts the call. */
+@QuarkusTest
+@TestProfile(SlowFakeModelProfile.class)
+class SlowModelTest {
+
+    private static final String REQUEST = """
+            {"days": 1, "meals": ["dinner"], "diet": "omnivore"}
+            """;
+
+    @Inject
+    TestJobs testJobs;
+    @Inject
+    MenuJobs jobs;
+    @Inject
+    MenuJobQueue queue;
+    @Inject
+    Menus menus;
+    @Inject
+    CatalogPlanner catalogPlanner;
+    @Inject
+    AgroalDataSource dataSource;
+    @Inject
+    MeterRegistry metrics;
+    @Inject
+    CircuitBreakerMaintenance breakers;
+
+    WireMockServer model = FakeModel.server();
+
+    @BeforeEach
+    void reset() {
+        model.resetAll();
+        breakers.resetAll();
+    }
+
+    @Test
+    void shouldRunFiftyModelJobsAtOnceOnFiveConnections() throws Exception {
+        List<MenuJob> batch = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            batch.add(testJobs.queued(REQUEST));
+        }
+        model.stubFor(post("/v1/chat/completions").willReturn(okJson(FakeModel.completion(
+                catalogPlanner.plan(batch.get(0).request(), 1).days())).withFixedDelay(5000)));
+        assertThat(dataSource.getConfiguration().connectionPoolConfiguration().maxSize()).isEqualTo(5);
+
+        Instant start = Instant.now();
+        batch.forEach(job -> queue.enqueue(job.id()));
+        for (MenuJob job : batch) {
+            MenuJob done = testJobs.awaitFinal(job.id(), Duration.ofSeconds(60));
+            assertThat(done.status()).as(job.id().toString()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(menus.findOwned(done.menuId(), job.userId()).orElseThrow().source()).isEqualTo("llm");
+        }
+        Duration took = Duration.between(start, Instant.now());
+        // concurrently, not one after another: 50 sequential calls would take 250 s
+        assertThat(took).isLessThan(Duration.ofSeconds(40));
+        assertThat(model.getAllServeEvents()).hasSize(50);
+    }
+
+    @Test
+    void shouldInterruptTheModelCallOfACancelledJobAndStoreNoMenu() throws Exception {
+        MenuJob job = testJobs.queued(REQUEST);
+        model.stubFor(post("/v1/chat/completions").willReturn(okJson(FakeModel.completion(
+                catalogPlanner.plan(job.request(), 1).days())).withFixedDelay(25_000)));
+        double cancelledBefore = cancelledCount();
+
+        queue.enqueue(job.id());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !model.getAllServeEvents().isEmpty()
+                || model.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/v1/chat/completions"))).size() > 0);
+        Instant cancelledAt = Instant.now();
+        assertThat(jobs.cancel(job.id())).isTrue();
+        queue.delete(job.id());
+
+        // JobRunr notices the deletion at its next heartbeat (poll 5 s) and interrupts the job's thread,
+        // long before the fake model would answer (25 s)
+        await().atMost(Duration.ofSeconds(15)).until(() -> cancelledCount() > cancelledBefore);
+        assertThat(Duration.between(cancelledAt, Instant.now())).isLessThan(Duration.ofSeconds(15));
+        assertThat(jobs.find(job.id()).orElseThrow().status()).isEqualTo(JobState.CANCELLED);
+        assertThat(menus.countForJob(job.id())).isZero();
+    }
+
+    private double cancelledCount() {
+        var counter = metrics.find("menu.jobs.outcome").tag("outcome", "cancelled").counter();
+        return counter == null ? 0 : counter.count();
+    }
+}
