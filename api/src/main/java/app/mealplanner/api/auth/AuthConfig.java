@@ -9,6 +9,9 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "menu.auth")
 public interface AuthConfig {
 
+    /** The aud claim of access tokens; anything else (an SSE ticket, say) is not an access token. */
+    String AUDIENCE = "meal-planner-api";
+
     /** The iss claim of issued tokens, checked on every request. */
     @WithDefault("smart-meal-planner")
     String issuer();

@@ -77,6 +77,7 @@ public class AuthResource {
         }
         long ttl = config.tokenTtl().toSeconds();
         String token = Jwt.issuer(config.issuer())
+                .audience(AuthConfig.AUDIENCE)
                 .subject(user.id().toString())
                 .groups(Set.of("user"))
                 .expiresIn(ttl)

@@ -88,14 +88,17 @@ class AuthTest {
                 .sign(testPrivateKey());
         String wrongKey = Jwt.issuer("smart-meal-planner").subject(user).groups(Set.of("user")).expiresIn(600)
                 .sign(LocalSecrets.newRsaKeyPair().getPrivate());
-        String wrongIssuer = Jwt.issuer("someone-else").subject(user).groups(Set.of("user")).expiresIn(600)
-                .sign(testPrivateKey());
+        String wrongIssuer = Jwt.issuer("someone-else").audience("meal-planner-api").subject(user)
+                .groups(Set.of("user")).expiresIn(600).sign(testPrivateKey());
+        // a valid SSE ticket is not an access token
+        String ticket = Jwt.issuer("smart-meal-planner").audience("meal-planner-events").subject(user)
+                .groups(Set.of("user")).claim("job", UUID.randomUUID().toString()).expiresIn(60).sign(testPrivateKey());
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         String algNone = b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
                 + b64.encodeToString(("{\"iss\":\"smart-meal-planner\",\"sub\":\"" + user + "\",\"groups\":[\"user\"],"
                         + "\"exp\":" + (Instant.now().getEpochSecond() + 600) + "}").getBytes(StandardCharsets.UTF_8))
                 + ".";
-        return Stream.of("not-a-jwt", "a.b.c", expired, wrongKey, wrongIssuer, algNone);
+        return Stream.of("not-a-jwt", "a.b.c", expired, wrongKey, wrongIssuer, algNone, ticket);
     }
 
     @ParameterizedTest
@@ -117,8 +120,8 @@ class AuthTest {
 
     @Test
     void shouldAcceptATokenSignedWithTheServiceKey() {
-        String token = Jwt.issuer("smart-meal-planner").subject(UUID.randomUUID().toString()).groups(Set.of("user"))
-                .expiresIn(600).sign(testPrivateKey());
+        String token = Jwt.issuer("smart-meal-planner").audience("meal-planner-api").subject(UUID.randomUUID().toString())
+                .groups(Set.of("user")).expiresIn(600).sign(testPrivateKey());
         // a well-formed token of a user with no jobs: authenticated, and the job is simply not there
         given().auth().oauth2(token).get("/api/jobs/" + UUID.randomUUID()).then().statusCode(404);
     }

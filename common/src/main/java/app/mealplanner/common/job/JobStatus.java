@@ -5,6 +5,7 @@ import java.util.UUID;
 
 /**
  * What clients see of a menu job (DESIGN §5). Every field is always present; absent values are null.
+ * {@code queuePosition} (1 = next) and {@code etaSeconds} are set on {@code GET /api/jobs/{id}} while QUEUED.
  * {@code version} is not part of the body: it is the ETag and the SSE event id.
  */
 public record JobStatus(
@@ -19,7 +20,15 @@ public record JobStatus(
         Instant nextAttemptAt,
         UUID menuId,
         Error error,
+        Integer queuePosition,
+        Integer etaSeconds,
         Links links) {
+
+    /** The same status with its place in the queue and the expected wait (only while QUEUED). */
+    public JobStatus withQueue(Integer position, Integer eta) {
+        return new JobStatus(jobId, status, stage, progress, attempt, createdAt, startedAt, finishedAt, nextAttemptAt,
+                menuId, error, position, eta, links);
+    }
 
     public record Error(String code, String message) {
     }

@@ -30,7 +30,7 @@ public record MenuJob(
                 ? null
                 : new JobStatus.Error(errorCode, errorMessage);
         return new JobStatus(id, status, stage, progress, attempt, createdAt, startedAt, finishedAt,
-                nextAttemptAt, menuId, error, JobStatus.Links.of(id, menuId));
+                nextAttemptAt, menuId, error, null, null, JobStatus.Links.of(id, menuId));
     }
 
     /**
@@ -38,8 +38,8 @@ public record MenuJob(
      * the same request is repeated with the same Idempotency-Key.
      */
     public JobStatus acceptedStatus() {
-        return new JobStatus(id, JobState.QUEUED, Stage.QUEUED, 0, 0, createdAt, null, null, null, null, null,
-                JobStatus.Links.of(id, null));
+        return new JobStatus(id, JobState.QUEUED, Stage.QUEUED, 0, 0, createdAt, null, null, null, null, null, null,
+                null, JobStatus.Links.of(id, null));
     }
 
     /** The strong ETag clients send back in If-None-Match. */

@@ -62,6 +62,20 @@ public class MenuJobs {
                 userId));
     }
 
+    /** A job's version and status: all a conditional GET needs to answer 304. */
+    public record Version(long version, JobState status) {
+    }
+
+    public Optional<Version> versionOwned(UUID id, UUID userId) {
+        return database.run(c -> {
+            try (PreparedStatement ps = prepare(c, "select version, status from menu_job where id = ? and user_id = ?",
+                    id, userId); ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Version(rs.getLong(1), JobState.valueOf(rs.getString(2))))
+                        : Optional.<Version>empty();
+            }
+        });
+    }
+
     /** Marks the job RUNNING for a new attempt; empty when it is already final (nothing to do). */
     public Optional<MenuJob> start(UUID id) {
         return database.run(c -> find(c, "update menu_job set status = 'RUNNING', stage = 'planning', progress = 5, "
@@ -124,6 +138,56 @@ public class MenuJobs {
                 ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
         }
+    }
+
+    /** Jobs QUEUED before this one (by creation time), plus one: 1 means next. */
+    public int queuePosition(UUID id) {
+        return database.run(c -> {
+            try (PreparedStatement ps = prepare(c, "select count(*) + 1 from menu_job where status = 'QUEUED' "
+                    + "and created_at < (select created_at from menu_job where id = ?)", id);
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    /**
+     * The median run time of the last 100 jobs that succeeded in the past hour, and how many jobs the
+     * running JobRunr servers can run at once; empty when nothing finished recently.
+     */
+    public Optional<double[]> recentMedianSecondsAndCapacity() {
+        return database.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select (select percentile_cont(0.5) within group "
+                    + "(order by extract(epoch from finished_at - started_at)) from (select started_at, finished_at "
+                    + "from menu_job where status = 'SUCCEEDED' and finished_at > now() - interval '1 hour' "
+                    + "order by finished_at desc limit 100) recent), "
+                    + "(select coalesce(sum(workerpoolsize), 0) from jobrunr_backgroundjobservers where running = 1)");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                double median = rs.getDouble(1);
+                return rs.wasNull() ? Optional.<double[]>empty() : Optional.of(new double[] {median, rs.getDouble(2)});
+            }
+        });
+    }
+
+    /** Current rows of the given jobs (to re-send states after a lost LISTEN connection). */
+    public java.util.List<MenuJob> findAll(java.util.Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return java.util.List.of();
+        }
+        return database.run(c -> {
+            java.util.List<MenuJob> out = new java.util.ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from menu_job where id = any(?)")) {
+                ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(read(rs));
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     /** The database's clock, so that waits are computed on one clock. */

@@ -1,0 +1,158 @@
+package app.mealplanner.api.events;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import app.mealplanner.common.db.PgListener;
+import app.mealplanner.common.job.MenuJob;
+import app.mealplanner.common.job.MenuJobs;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Fans job changes out to this process's SSE subscribers. One LISTEN connection per api process on
+ * {@code menu_job_events}; each notification carries the committed status, so an event costs no query,
+ * and notifications for jobs nobody here watches are dropped after a map lookup. When the LISTEN
+ * connection is lost it reconnects with backoff and re-reads the current state of every watched job, so
+ * no subscriber misses a final state. Heartbeat comments keep idle streams open through proxies.
+ */
+@ApplicationScoped
+public class JobEventHub {
+
+    public static final String CHANNEL = "menu_job_events";
+    private static final Logger LOG = Logger.getLogger(JobEventHub.class);
+
+    private final Map<UUID, Set<Subscription>> subscribers = new ConcurrentHashMap<>();
+    private final MenuJobs jobs;
+    private final ObjectMapper json;
+    private final String url;
+    private final String user;
+    private final Optional<String> password;
+    private final Duration heartbeat;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("sse-heartbeat").factory());
+    private PgListener listener;
+
+    public JobEventHub(MenuJobs jobs, ObjectMapper json, MeterRegistry metrics,
+            @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
+            @ConfigProperty(name = "quarkus.datasource.username") String user,
+            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
+            @ConfigProperty(name = "menu.events.heartbeat", defaultValue = "15s") Duration heartbeat) {
+        this.jobs = jobs;
+        this.json = json;
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        this.heartbeat = heartbeat;
+        metrics.gauge("menu.sse.subscribers", subscribers, m -> m.values().stream().mapToInt(Set::size).sum());
+    }
+
+    void start(@Observes StartupEvent event) {
+        listener = new PgListener(CHANNEL, url, user, password.orElse(null), this::onNotification, this::resync)
+                .start();
+        timer.scheduleAtFixedRate(this::heartbeat, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Closes every stream with a reconnect hint before the HTTP server stops. */
+    void stop(@Observes @Priority(1) ShutdownEvent event) {
+        timer.shutdownNow();
+        if (listener != null) {
+            listener.close();
+        }
+        subscribers.values().forEach(set -> set.forEach(s -> s.closeWithRetryHint(2000)));
+    }
+
+    /**
+     * Opens a stream for a job the caller owns: registers first, then sends the current state, so that a
+     * change committed in between is never lost (the version check drops the duplicate).
+     */
+    public void subscribe(MenuJob current, long lastEventId, SseEventSink sink, Sse sse) {
+        UUID id = current.id();
+        Set<Subscription> set = subscribers.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
+        Subscription[] self = new Subscription[1];
+        self[0] = new Subscription(id, lastEventId, sink, sse, json, () -> unsubscribe(id, self[0]));
+        set.add(self[0]);
+        MenuJob latest = jobs.find(id).orElse(current);
+        self[0].offer(JobEvent.of(latest.version() >= current.version() ? latest : current));
+    }
+
+    /** Current number of open streams in this process. */
+    public int subscriberCount() {
+        return subscribers.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /** The pid of the LISTEN connection (tests terminate it). */
+    public int listenerBackendPid() {
+        return listener == null ? -1 : listener.backendPid();
+    }
+
+    private void unsubscribe(UUID id, Subscription subscription) {
+        subscribers.computeIfPresent(id, (k, set) -> {
+            set.remove(subscription);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    private void onNotification(String payload) {
+        // most notifications are for jobs nobody here watches: skip parsing when nobody watches anything
+        if (subscribers.isEmpty()) {
+            return;
+        }
+        JobEvent event;
+        try {
+            event = json.readValue(payload, JobEvent.class);
+        } catch (Exception e) {
+            LOG.warnf("unreadable %s notification (%d chars)", CHANNEL, payload.length());
+            return;
+        }
+        deliver(event);
+    }
+
+    private void deliver(JobEvent event) {
+        Set<Subscription> set = subscribers.get(event.id());
+        if (set != null) {
+            for (Subscription s : set) {
+                s.offer(event);
+            }
+        }
+    }
+
+    /** After (re)connecting: anything may have changed while we were not listening. */
+    private void resync() {
+        Set<UUID> watched = Set.copyOf(subscribers.keySet());
+        if (watched.isEmpty()) {
+            return;
+        }
+        for (MenuJob job : jobs.findAll(watched)) {
+            deliver(JobEvent.of(job));
+        }
+        LOG.infof("re-sent current state of %d watched jobs after (re)connecting", watched.size());
+    }
+
+    private void heartbeat() {
+        try {
+            subscribers.values().forEach(set -> set.forEach(Subscription::heartbeat));
+        } catch (RuntimeException e) {
+            LOG.warn("heartbeat failed", e);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package app.mealplanner.api.events;
+
+import java.util.UUID;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+
+
+import app.mealplanner.api.auth.CurrentUser;
+import app.mealplanner.api.error.ApiException;
+import app.mealplanner.common.job.MenuJob;
+import app.mealplanner.common.job.MenuJobs;
+
+/** Live job status over Server-Sent Events, and the tickets browsers use to open such a stream. */
+@Path("/api/jobs/{id}")
+public class JobEventsResource {
+
+    public record Ticket(String ticket, long expiresIn, String url) {
+    }
+
+    private final MenuJobs jobs;
+    private final JobEventHub hub;
+    private final EventTickets tickets;
+    private final CurrentUser user;
+
+    public JobEventsResource(MenuJobs jobs, JobEventHub hub, EventTickets tickets, CurrentUser user) {
+        this.jobs = jobs;
+        this.hub = hub;
+        this.tickets = tickets;
+        this.user = user;
+    }
+
+    @POST
+    @Path("/events-ticket")
+    @RolesAllowed("user")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Ticket ticket(@PathParam("id") UUID id) {
+        UUID owner = user.id();
+        jobs.versionOwned(id, owner).orElseThrow(() -> ApiException.notFound("This job"));
+        String ticket = tickets.issue(owner, id);
+        return new Ticket(ticket, EventTickets.TTL_SECONDS, "/api/jobs/" + id + "/events?ticket=" + ticket);
+    }
+
+    /**
+     * {@code event: status}, {@code id: <version>}, {@code data: JobStatus}: the current state first (or
+     * nothing if {@code Last-Event-ID} is already current), then every change, ending after the final
+     * state. Authenticated by a bearer token or, for EventSource, a {@code ticket} query parameter.
+     */
+    @GET
+    @Path("/events")
+    @PermitAll
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void events(@PathParam("id") UUID id, @QueryParam("ticket") String ticket,
+            @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse) {
+        UUID owner = ticket != null ? tickets.verify(ticket, id) : user.id();
+        MenuJob job = jobs.findOwned(id, owner).orElseThrow(() -> ApiException.notFound("This job"));
+        hub.subscribe(job, parseVersion(lastEventId), sink, sse);
+    }
+
+    private static long parseVersion(String lastEventId) {
+        if (lastEventId == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Long.parseLong(lastEventId.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package app.mealplanner.api.events;
+
+import java.util.UUID;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * One open event stream. Versions only move forward: an event older than or equal to what the client
+ * already has is dropped, so the initial state, a Last-Event-ID resume and the live feed never duplicate
+ * or reorder. The stream ends after a final state.
+ */
+final class Subscription {
+
+    private final UUID jobId;
+    private final SseEventSink sink;
+    private final Sse sse;
+    private final ObjectMapper json;
+    private final Runnable onClose;
+    private long lastVersion;
+    private boolean closed;
+
+    Subscription(UUID jobId, long lastVersion, SseEventSink sink, Sse sse, ObjectMapper json, Runnable onClose) {
+        this.jobId = jobId;
+        this.lastVersion = lastVersion;
+        this.sink = sink;
+        this.sse = sse;
+        this.json = json;
+        this.onClose = onClose;
+    }
+
+    UUID jobId() {
+        return jobId;
+    }
+
+    synchronized void offer(JobEvent event) {
+        if (closed || event.version() <= lastVersion) {
+            return;
+        }
+        lastVersion = event.version();
+        OutboundSseEvent out;
+        try {
+            out = sse.newEventBuilder().name("status").id(String.valueOf(event.version()))
+                    .mediaType(MediaType.APPLICATION_JSON_TYPE).data(json.writeValueAsString(event.toStatus()))
+                    .build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        send(out);
+        if (event.state().isFinal()) {
+            close();
+        }
+    }
+
+    synchronized void heartbeat() {
+        if (!closed) {
+            send(sse.newEventBuilder().comment("heartbeat").build());
+        }
+    }
+
+    /** Ends the stream asking the client to reconnect after {@code retryMillis} (server shutting down). */
+    synchronized void closeWithRetryHint(long retryMillis) {
+        if (!closed) {
+            send(sse.newEventBuilder().comment("server restarting, reconnect").reconnectDelay(retryMillis).build());
+            close();
+        }
+    }
+
+    private void send(OutboundSseEvent event) {
+        if (sink.isClosed()) {
+            close();
+            return;
+        }
+        sink.send(event).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                close(); // the client went away
+            }
+        });
+    }
+
+    synchronized void close() {
+        if (!closed) {
+            closed = true;
+            try {
+                sink.close();
+            } catch (RuntimeException ignored) {
+                // already closed by the client
+            }
+            onClose.run();
+        }
+    }
+
+    synchronized boolean isClosed() {
+        return closed || sink.isClosed();
+    }
+}

@@ -1,0 +1,177 @@
+package app.mealplanner.api.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import app.mealplanner.api.support.Api;
+import app.mealplanner.api.support.SseClient;
+import app.mealplanner.common.db.Database;
+import app.mealplanner.common.job.MenuJob;
+import app.mealplanner.common.job.MenuJobs;
+import app.mealplanner.common.job.Stage;
+import app.mealplanner.common.menu.Menu;
+import app.mealplanner.common.menu.Menus;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** The SSE stream against the real LISTEN fan-out: the test moves jobs as a worker would. */
+@QuarkusTest
+class JobEventsTest {
+
+    @TestHTTPResource("/")
+    String base;
+    @Inject
+    MenuJobs jobs;
+    @Inject
+    Menus menus;
+    @Inject
+    Database database;
+    @Inject
+    JobEventHub hub;
+
+    @Test
+    void shouldDeliverEveryChangeInOrderToTwoHundredSubscribers() throws Exception {
+        String token = Api.newUserToken();
+        UUID id = submit(token);
+        List<SseClient> clients = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            clients.add(SseClient.open(url(), "api/jobs/" + id + "/events", Map.of("Authorization", "Bearer " + token)));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> clients.stream().allMatch(c -> c.events().size() == 1));
+
+        long finalVersion = runLikeAWorker(id);
+
+        for (SseClient client : clients) {
+            assertThat(client.done().get(20, TimeUnit.SECONDS)).isEqualTo(200);
+            List<Long> versions = client.events().stream().map(SseClient.Event::version).toList();
+            assertThat(versions).containsExactlyElementsOf(LongStream.rangeClosed(1, finalVersion).boxed().toList());
+            assertThat(client.events()).allSatisfy(e -> assertThat(e.name()).isEqualTo("status"));
+            assertThat(client.events().get(client.events().size() - 1).data()).contains("\"status\":\"SUCCEEDED\"");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> hub.subscriberCount() == 0);
+    }
+
+    @Test
+    void shouldStillDeliverTheFinalStateWhenTheListenConnectionIsKilled() throws Exception {
+        String token = Api.newUserToken();
+        UUID id = submit(token);
+        SseClient client = SseClient.open(url(), "api/jobs/" + id + "/events", Map.of("Authorization", "Bearer " + token));
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.events().size() == 1);
+        jobs.start(id);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.events().size() == 2);
+
+        int pid = hub.listenerBackendPid();
+        assertThat(pid).isPositive();
+        database.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select pg_terminate_backend(?)")) {
+                ps.setInt(1, pid);
+                return ps.execute();
+            }
+        });
+        finish(id); // committed while nobody listens: the notification is lost
+
+        assertThat(client.done().get(20, TimeUnit.SECONDS)).isEqualTo(200);
+        assertThat(client.events().get(client.events().size() - 1).data()).contains("\"status\":\"SUCCEEDED\"");
+        assertThat(hub.listenerBackendPid()).isPositive().isNotEqualTo(pid);
+    }
+
+    @Test
+    void shouldResumeFromLastEventId() throws Exception {
+        String token = Api.newUserToken();
+        UUID id = submit(token);
+        jobs.start(id);
+        jobs.progress(id, Stage.CALLING_MODEL, 40);
+        long current = jobs.find(id).orElseThrow().version();
+
+        // the client already has the current version: nothing is re-sent until the next change
+        SseClient upToDate = SseClient.open(url(), "api/jobs/" + id + "/events",
+                Map.of("Authorization", "Bearer " + token, "Last-Event-ID", String.valueOf(current)));
+        // a client that missed two versions gets the current state at once
+        SseClient behind = SseClient.open(url(), "api/jobs/" + id + "/events",
+                Map.of("Authorization", "Bearer " + token, "Last-Event-ID", String.valueOf(current - 2)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> behind.events().size() == 1 && hub.subscriberCount() >= 2);
+        assertThat(behind.events().get(0).version()).isEqualTo(current);
+        assertThat(upToDate.events()).isEmpty();
+
+        long last = finish(id);
+        upToDate.done().get(10, TimeUnit.SECONDS);
+        assertThat(upToDate.events()).extracting(SseClient.Event::version).first().isEqualTo(current + 1);
+        assertThat(upToDate.events().get(upToDate.events().size() - 1).version()).isEqualTo(last);
+    }
+
+    @Test
+    void shouldAuthenticateEventSourceWithATicket() throws Exception {
+        String token = Api.newUserToken();
+        UUID id = submit(token);
+        String ticket = Api.as(token).post("/api/jobs/" + id + "/events-ticket").then().statusCode(200)
+                .extract().path("ticket");
+        SseClient withTicket = SseClient.open(url(), "api/jobs/" + id + "/events?ticket=" + ticket, Map.of());
+        await().atMost(Duration.ofSeconds(10)).until(() -> withTicket.events().size() == 1);
+        finish(id);
+        assertThat(withTicket.done().get(10, TimeUnit.SECONDS)).isEqualTo(200);
+
+        UUID other = submit(Api.newUserToken());
+        assertThat(SseClient.open(url(), "api/jobs/" + other + "/events?ticket=" + ticket, Map.of())
+                .done().get(10, TimeUnit.SECONDS)).isEqualTo(401);
+        assertThat(SseClient.open(url(), "api/jobs/" + id + "/events", Map.of()).done().get(10, TimeUnit.SECONDS))
+                .isEqualTo(401);
+        assertThat(SseClient.open(url(), "api/jobs/" + id + "/events?ticket=forged", Map.of())
+                .done().get(10, TimeUnit.SECONDS)).isEqualTo(401);
+        Api.as(Api.newUserToken()).post("/api/jobs/" + id + "/events-ticket").then().statusCode(404);
+        assertThat(SseClient.open(url(), "api/jobs/" + id + "/events", Map.of("Authorization",
+                "Bearer " + Api.newUserToken())).done().get(10, TimeUnit.SECONDS)).isEqualTo(404);
+    }
+
+    @Test
+    void shouldTellAQueuedJobItsPlaceInTheQueue() {
+        String token = Api.newUserToken();
+        UUID id = submit(token);
+        Integer position = Api.as(token).get("/api/jobs/" + id).then().statusCode(200).extract().path("queuePosition");
+        assertThat(position).isPositive();
+        jobs.start(id);
+        Api.as(token).get("/api/jobs/" + id).then().body("queuePosition", org.hamcrest.Matchers.nullValue());
+    }
+
+    private String url() {
+        return base.endsWith("/") ? base : base + "/";
+    }
+
+    private static UUID submit(String token) {
+        return UUID.fromString(Api.as(token).contentType(ContentType.JSON).body(Api.VALID_REQUEST).post("/api/menus")
+                .then().statusCode(202).extract().path("jobId"));
+    }
+
+    /** RUNNING, four progress steps, then SUCCEEDED: returns the final version. */
+    private long runLikeAWorker(UUID id) {
+        jobs.start(id);
+        jobs.progress(id, Stage.PLANNING, 10);
+        jobs.progress(id, Stage.CALLING_MODEL, 30);
+        jobs.progress(id, Stage.VALIDATING, 80);
+        jobs.progress(id, Stage.SAVING, 95);
+        return finish(id);
+    }
+
+    private long finish(UUID id) {
+        MenuJob job = jobs.find(id).orElseThrow();
+        database.transaction(c -> {
+            UUID menuId = menus.store(c, id, job.userId(), job.request(),
+                    new Menu.Plan(Menu.SOURCE_CATALOG, null, List.of(), List.of(), List.of()), Menus.Usage.NONE);
+            return jobs.succeed(c, id, menuId);
+        });
+        return jobs.find(id).orElseThrow().version();
+    }
+}

@@ -1,0 +1,84 @@
+package app.mealplanner.api.support;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+/** A plain Server-Sent Events client over the JDK HTTP client: reads events until the server ends the stream. */
+public final class SseClient {
+
+    /** One received event. */
+    public record Event(String name, String id, String data) {
+        public long version() {
+            return Long.parseLong(id);
+        }
+    }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final List<Event> events = new CopyOnWriteArrayList<>();
+    private final List<String> comments = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Integer> done;
+    private volatile int status;
+
+    private SseClient(URI uri, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
+        headers.forEach(request::header);
+        done = HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines()).thenApply(response -> {
+            status = response.statusCode();
+            read(response.body());
+            return response.statusCode();
+        });
+    }
+
+    public static SseClient open(String baseUrl, String path, Map<String, String> headers) {
+        return new SseClient(URI.create(baseUrl + path), headers);
+    }
+
+    private void read(Stream<String> lines) {
+        String[] current = new String[3];
+        StringBuilder data = new StringBuilder();
+        lines.forEach(line -> {
+            if (line.isEmpty()) {
+                if (current[1] != null || data.length() > 0) {
+                    events.add(new Event(current[0], current[1], data.toString()));
+                }
+                current[0] = null;
+                current[1] = null;
+                data.setLength(0);
+            } else if (line.startsWith(":")) {
+                comments.add(line.substring(1).trim());
+            } else if (line.startsWith("event:")) {
+                current[0] = line.substring(6).trim();
+            } else if (line.startsWith("id:")) {
+                current[1] = line.substring(3).trim();
+            } else if (line.startsWith("data:")) {
+                data.append(line.substring(5).trim());
+            }
+        });
+    }
+
+    public List<Event> events() {
+        return events;
+    }
+
+    public List<String> comments() {
+        return comments;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** Completes with the HTTP status when the server has closed the stream. */
+    public CompletableFuture<Integer> done() {
+        return done;
+    }
+}
