@@ -9,4 +9,4 @@ source scripts/find-java.sh
 if [ ! -f bench/target/bench.classpath ]; then
   ./mvnw -q -B -Pbench -DskipTests -pl bench -am install
 fi
-exec java -cp "bench/target/classes:$(cat bench/target/bench.classpath)" app.mealplanner.bench.FakeModelServer "$@"
+exec java -cp "bench/target/classes:$(cat bench/target/bench.classpath)" app.mealplanner.worker.testing.FakeModelServer "$@"

@@ -17,7 +17,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import app.mealplanner.api.support.Api;
-import app.mealplanner.api.support.SseClient;
+import app.mealplanner.common.testing.SseClient;
 import app.mealplanner.common.db.Database;
 import app.mealplanner.common.job.MenuJob;
 import app.mealplanner.common.job.MenuJobs;

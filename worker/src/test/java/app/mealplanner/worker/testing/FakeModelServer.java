@@ -1,4 +1,4 @@
-package app.mealplanner.bench;
+package app.mealplanner.worker.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +31,7 @@ import app.mealplanner.worker.planner.UnsatisfiableRequestException;
  * message, planned from the catalog, after waiting the configured latency (on a virtual thread, so
  * thousands of calls can wait at once).
  *
- * <pre>java -cp ... app.mealplanner.bench.FakeModelServer [--port 9999] [--latency 2s]</pre>
+ * <pre>java -cp ... app.mealplanner.worker.testing.FakeModelServer [--port 9999] [--latency 2s]</pre>
  */
 public final class FakeModelServer implements AutoCloseable {
 

@@ -1,4 +1,4 @@
-package app.mealplanner.api.support;
+package app.mealplanner.common.testing;
 
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,0 +1,111 @@
+package app.mealplanner.deploy;
+
+import static io.restassured.RestAssured.given;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import app.mealplanner.common.local.EmbeddedDatabase;
+import app.mealplanner.common.local.LocalSecrets;
+import app.mealplanner.worker.testing.FakeModelServer;
+import io.restassured.http.ContentType;
+
+/**
+ * The assembled system as real processes, started once for all of deploy's tests: embedded PostgreSQL,
+ * a fake OpenAI-compatible model (1.5 s per menu, so that jobs are observably in flight), the packaged
+ * worker, two packaged api processes on the same database, and the web client served from an allowed
+ * and from a refused origin.
+ */
+final class SystemUnderTest {
+
+    static final Duration MODEL_LATENCY = Duration.ofMillis(1500);
+
+    private static SystemUnderTest instance;
+
+    final EmbeddedDatabase database;
+    final FakeModelServer model;
+    final AppProcess worker;
+    final AppProcess api;
+    final AppProcess secondApi;
+    final StaticSite allowedSite;
+    final StaticSite refusedSite;
+    final String dashboardPassword = LocalSecrets.newPassword();
+    final int dashboardPort;
+
+    private SystemUnderTest() throws Exception {
+        database = EmbeddedDatabase.startTemporary();
+        model = new FakeModelServer(0, MODEL_LATENCY);
+        Path site = AppProcess.repoRoot().resolve("api/src/main/resources/META-INF/resources");
+        allowedSite = new StaticSite(AppProcess.freePort(), site);
+        refusedSite = new StaticSite(AppProcess.freePort(), site);
+        Path keys = Files.createTempDirectory("e2e-jwt");
+        LocalSecrets.ensureRsaKeyPair(keys);
+
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
+        env.put("QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER);
+        env.put("QUARKUS_DATASOURCE_PASSWORD", EmbeddedDatabase.PASSWORD);
+
+        Map<String, String> workerEnv = new HashMap<>(env);
+        dashboardPort = AppProcess.freePort();
+        workerEnv.put("MENU_DASHBOARD_PORT", String.valueOf(dashboardPort));
+        workerEnv.put("DASHBOARD_USERNAME", "admin");
+        workerEnv.put("DASHBOARD_PASSWORD", dashboardPassword);
+        workerEnv.put("OPENAI_BASE_URL", "http://localhost:" + model.port() + "/v1");
+        workerEnv.put("OPENAI_API_KEY", "sk-e2e-fake");
+
+        Map<String, String> apiEnv = new HashMap<>(env);
+        apiEnv.put("JWT_PUBLIC_KEY_LOCATION", keys.resolve("public.pem").toString());
+        apiEnv.put("JWT_PRIVATE_KEY_LOCATION", keys.resolve("private.pem").toString());
+        apiEnv.put("CORS_ORIGINS", allowedSite.origin());
+
+        // started together, as run.sh and Kubernetes do: all of them migrate the same fresh database
+        worker = AppProcess.start("worker", "e2e-worker", AppProcess.freePort(), workerEnv);
+        api = AppProcess.start("api", "e2e-api", AppProcess.freePort(), apiEnv);
+        secondApi = AppProcess.start("api", "e2e-api-2", AppProcess.freePort(), apiEnv);
+        worker.awaitReady(Duration.ofSeconds(90));
+        api.awaitReady(Duration.ofSeconds(90));
+        secondApi.awaitReady(Duration.ofSeconds(90));
+    }
+
+    static synchronized SystemUnderTest get() throws Exception {
+        if (instance == null) {
+            instance = new SystemUnderTest();
+            SystemUnderTest started = instance;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "stop-system-under-test"));
+        }
+        return instance;
+    }
+
+    /** Registers a new user through the first api and returns its access token. */
+    String newUserToken() {
+        String credentials = "{\"email\":\"e2e-" + UUID.randomUUID() + "@example.com\",\"password\":\"correct horse battery\"}";
+        given().baseUri(api.baseUrl()).contentType(ContentType.JSON).body(credentials)
+                .post("/api/auth/register").then().statusCode(201);
+        return given().baseUri(api.baseUrl()).contentType(ContentType.JSON).body(credentials)
+                .post("/api/auth/login").then().statusCode(200).extract().path("accessToken");
+    }
+
+    private void stop() {
+        for (AppProcess p : new AppProcess[] {secondApi, api, worker}) {
+            try {
+                p.close();
+            } catch (Exception ignored) {
+                // best effort at JVM exit
+            }
+        }
+        model.close();
+        allowedSite.close();
+        refusedSite.close();
+        try {
+            database.close();
+        } catch (IOException ignored) {
+            // best effort at JVM exit
+        }
+    }
+}
