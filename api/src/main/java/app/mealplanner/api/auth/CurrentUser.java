@@ -20,7 +20,9 @@ public class CurrentUser {
 
     public UUID id() {
         try {
-            return UUID.fromString(token.getSubject());
+            UUID id = UUID.fromString(token.getSubject());
+            org.jboss.logging.MDC.put("userId", id.toString());
+            return id;
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new UnauthorizedException("token without a user id");
         }

@@ -68,6 +68,13 @@ public class MenuJobRunner extends MenuJobHandler {
             return;
         }
         MenuJob job = started.get();
+        long startNanos = System.nanoTime();
+        if (job.attempt() == 1 && job.startedAt() != null) {
+            metrics.timer("menu.jobs.pickup").record(java.time.Duration.between(job.createdAt(), job.startedAt()));
+        }
+        org.jboss.logging.MDC.put("jobId", id.toString());
+        org.jboss.logging.MDC.put("userId", job.userId().toString());
+        String result = "error";
         try {
             PlannedMenu planned = planning.plan(job, (stage, progress) -> {
                 if (!jobs.progress(id, stage, progress)) {
@@ -89,37 +96,51 @@ public class MenuJobRunner extends MenuJobHandler {
                 }
                 return true;
             });
-            outcome(stored ? "succeeded" : "cancelled", planned.plan().source());
+            result = stored ? "succeeded" : "cancelled";
+            outcome(result, planned.plan().source());
             LOG.infof("job %s %s (attempt %d, %s)", id, stored ? "succeeded" : "was cancelled; no menu stored",
                     job.attempt(), planned.plan().source());
         } catch (Cancelled e) {
-            outcome("cancelled", "none");
+            result = "cancelled";
+            outcome(result, "none");
             LOG.infof("job %s was cancelled while running; stopped", id);
         } catch (UnsatisfiableRequestException e) {
+            result = "failed";
             giveUp(id, UnsatisfiableRequestException.CODE, e.getMessage());
         } catch (ModelException.Rejected e) {
+            result = "failed";
             giveUp(id, e.code(), e.getMessage());
         } catch (ModelException.Interrupted e) {
             if (cancelled(id)) {
-                outcome("cancelled", "none");
+                result = "cancelled";
+                outcome(result, "none");
                 LOG.infof("job %s was cancelled; its model call was interrupted", id);
                 return;
             }
+            result = "interrupted";
             throw e; // the worker is stopping: JobRunr re-queues the job
         } catch (ModelException e) {
             // fallback is off: this attempt fails and JobRunr retries later
             jobs.recordError(id, e.code(), e.getMessage());
-            outcome("retry", "none");
+            result = "retry";
+            outcome(result, "none");
             throw e;
         } catch (RuntimeException e) {
             if (cancelled(id)) {
-                outcome("cancelled", "none");
+                result = "cancelled";
+                outcome(result, "none");
                 return;
             }
             LOG.errorf(e, "job %s attempt %d failed", id, job.attempt());
             jobs.recordError(id, "INTERNAL", "The menu could not be generated; it will be retried.");
-            outcome("retry", "none");
+            result = "retry";
+            outcome(result, "none");
             throw e;
+        } finally {
+            metrics.timer("menu.jobs.duration", "result", result)
+                    .record(java.time.Duration.ofNanos(System.nanoTime() - startNanos));
+            org.jboss.logging.MDC.remove("jobId");
+            org.jboss.logging.MDC.remove("userId");
         }
     }
 

@@ -1,0 +1,74 @@
+package app.mealplanner.worker.metrics;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import app.mealplanner.common.db.Database;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Queue depth for Prometheus: {@code menu_queue_depth{state}} with our statuses (QUEUED, RUNNING) and
+ * JobRunr's states (ENQUEUED, SCHEDULED, PROCESSING, the signal KEDA scales on). One grouped query per
+ * scrape at most every 5 s, whatever the number of series.
+ */
+@ApplicationScoped
+public class QueueMetrics {
+
+    private static final Duration CACHE = Duration.ofSeconds(5);
+    private static final List<String> STATES = List.of("QUEUED", "RUNNING", "ENQUEUED", "SCHEDULED", "PROCESSING");
+
+    private final Database database;
+    private volatile Map<String, Long> counts = Map.of();
+    private volatile Instant readAt = Instant.EPOCH;
+
+    public QueueMetrics(Database database) {
+        this.database = database;
+    }
+
+    void register(@Observes StartupEvent event, MeterRegistry registry) {
+        for (String state : STATES) {
+            Gauge.builder("menu.queue.depth", this, m -> m.count(state))
+                    .tag("state", state)
+                    .description("jobs by state: menu_job status (QUEUED, RUNNING) and JobRunr state")
+                    .register(registry);
+        }
+    }
+
+    private double count(String state) {
+        if (Duration.between(readAt, Instant.now()).compareTo(CACHE) > 0) {
+            try {
+                counts = read();
+            } catch (RuntimeException e) {
+                return Double.NaN; // database down: no number rather than a wrong one
+            }
+            readAt = Instant.now();
+        }
+        return counts.getOrDefault(state, 0L);
+    }
+
+    private Map<String, Long> read() {
+        return database.run(c -> {
+            Map<String, Long> out = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("select status, count(*) from menu_job "
+                    + "where status in ('QUEUED', 'RUNNING') group by status "
+                    + "union all select state, count(*) from jobrunr_jobs "
+                    + "where state in ('ENQUEUED', 'SCHEDULED', 'PROCESSING') group by state");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.merge(rs.getString(1), rs.getLong(2), Long::sum);
+                }
+            }
+            return out;
+        });
+    }
+}
