@@ -93,6 +93,39 @@ class EndToEndTest {
         assertThat(done.menuId()).isNull();
     }
 
+    @Test
+    void shouldCarryTheRequestsTraceIntoTheJobAndTheModelCall() throws Exception {
+        String traceId = java.util.HexFormat.of().formatHex(java.security.SecureRandom.getInstanceStrong()
+                .generateSeed(16));
+        String body = given().baseUri(system.api.baseUrl()).auth().oauth2(token).contentType(ContentType.JSON)
+                .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                .body("{\"days\": 1, \"meals\": [\"snack\"], \"diet\": \"vegan\"}").post("/api/menus")
+                .then().statusCode(202).extract().asString();
+        JobStatus done = awaitFinal(system.api, token, JSON.readValue(body, JobStatus.class));
+        assertThat(done.status()).isEqualTo(JobState.SUCCEEDED);
+        try (var c = java.sql.DriverManager.getConnection(system.database.jdbcUrl(),
+                app.mealplanner.common.local.EmbeddedDatabase.USER, app.mealplanner.common.local.EmbeddedDatabase.PASSWORD);
+                var ps = c.prepareStatement("select trace_id from menu_job where id = ?")) {
+            ps.setObject(1, done.jobId());
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo(traceId);
+            }
+        }
+        assertThat(system.model.traceIds()).contains(traceId);
+    }
+
+    @Test
+    void shouldExposeTheOperationalMetricsAfterJobsRan() throws Exception {
+        awaitFinal(system.api, token, submit(system.api, token, "{\"days\": 1, \"meals\": [\"lunch\"], \"diet\": \"omnivore\"}"));
+        String worker = given().baseUri(system.worker.baseUrl()).get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(worker).contains("menu_queue_depth{", "state=\"ENQUEUED\"", "menu_jobs_pickup_seconds_count",
+                "menu_jobs_duration_seconds_count", "menu_jobs_outcome_total{", "menu_model_call_seconds_count",
+                "menu_model_tokens_total{", "agroal_active_count", "ft_circuitbreaker");
+        String api = given().baseUri(system.api.baseUrl()).get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(api).contains("menu_sse_subscribers", "agroal_active_count", "http_server_requests_seconds_count");
+    }
+
     static JobStatus submit(AppProcess api, String token, String request) throws IOException {
         String body = given().baseUri(api.baseUrl()).auth().oauth2(token).contentType(ContentType.JSON)
                 .body(request).post("/api/menus").then().statusCode(202).extract().asString();

@@ -88,7 +88,7 @@ public class MenuSubmissions {
                         + " menu requests per hour; the next one is possible in " + seconds + " s.", null,
                         Map.of("Retry-After", String.valueOf(seconds)));
             }
-            MenuJob job = jobs.insert(c, UUID.randomUUID(), userId, idempotencyKey, hash, request);
+            MenuJob job = jobs.insert(c, UUID.randomUUID(), userId, idempotencyKey, hash, request, traceparent());
             return new Accepted(job.acceptedStatus(), true);
         });
         if (accepted.created()) {
@@ -101,6 +101,14 @@ public class MenuSubmissions {
             }
         }
         return accepted;
+    }
+
+    /** The W3C traceparent of this request's span, so the worker's span continues the same trace. */
+    private static String traceparent() {
+        io.opentelemetry.api.trace.SpanContext span = io.opentelemetry.api.trace.Span.current().getSpanContext();
+        return span.isValid()
+                ? "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getTraceFlags().asHex()
+                : null;
     }
 
     /** SHA-256 of the request as stored: same request, same hash. */

@@ -23,7 +23,8 @@ public record MenuJob(
         Instant startedAt,
         Instant finishedAt,
         Instant nextAttemptAt,
-        long version) {
+        long version,
+        String traceparent) {
 
     public JobStatus toStatus() {
         JobStatus.Error error = errorCode == null || status != JobState.FAILED

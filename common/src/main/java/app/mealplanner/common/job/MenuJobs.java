@@ -25,7 +25,8 @@ import app.mealplanner.common.menu.MenuRequest;
 public class MenuJobs {
 
     static final String COLUMNS = "id, user_id, idempotency_key, request_hash, request, status, stage, progress, "
-            + "attempt, error_code, error_message, menu_id, created_at, started_at, finished_at, next_attempt_at, version";
+            + "attempt, error_code, error_message, menu_id, created_at, started_at, finished_at, next_attempt_at, version, "
+            + "traceparent";
 
     private final Database database;
     private final ObjectMapper json;
@@ -38,13 +39,20 @@ public class MenuJobs {
     /** Inserts a QUEUED job on the caller's connection (part of its transaction) and returns it. */
     public MenuJob insert(Connection c, UUID id, UUID userId, String idempotencyKey, String requestHash,
             MenuRequest request) throws SQLException {
+        return insert(c, id, userId, idempotencyKey, requestHash, request, null);
+    }
+
+    /** The same, recording the W3C {@code traceparent} of the request that created the job. */
+    public MenuJob insert(Connection c, UUID id, UUID userId, String idempotencyKey, String requestHash,
+            MenuRequest request, String traceparent) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("insert into menu_job (id, user_id, idempotency_key, "
-                + "request_hash, request) values (?, ?, ?, ?, ?::jsonb) returning " + COLUMNS)) {
+                + "request_hash, request, traceparent) values (?, ?, ?, ?, ?::jsonb, ?) returning " + COLUMNS)) {
             ps.setObject(1, id);
             ps.setObject(2, userId);
             ps.setString(3, idempotencyKey);
             ps.setString(4, requestHash);
             ps.setString(5, toJson(request));
+            ps.setString(6, traceparent);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return read(rs);
@@ -300,7 +308,8 @@ public class MenuJobs {
                 instant(rs, "started_at"),
                 instant(rs, "finished_at"),
                 instant(rs, "next_attempt_at"),
-                rs.getLong("version"));
+                rs.getLong("version"),
+                rs.getString("traceparent"));
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -21,6 +21,10 @@ import app.mealplanner.worker.llm.ModelException;
 import app.mealplanner.worker.planner.MenuValidator;
 import app.mealplanner.worker.planner.UnsatisfiableRequestException;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.quarkus.arc.Unremovable;
 
 /**
@@ -48,9 +52,11 @@ public class MenuJobRunner extends MenuJobHandler {
     private final MenuPlanning planning;
     private final MenuValidator validator;
     private final MeterRegistry metrics;
+    private final Tracer tracer;
 
     public MenuJobRunner(MenuJobs jobs, Menus menus, Database database, MenuPlanning planning,
-            MenuValidator validator, MeterRegistry metrics) {
+            MenuValidator validator, MeterRegistry metrics, Tracer tracer) {
+        this.tracer = tracer;
         this.jobs = jobs;
         this.menus = menus;
         this.database = database;
@@ -68,6 +74,21 @@ public class MenuJobRunner extends MenuJobHandler {
             return;
         }
         MenuJob job = started.get();
+        // continue the trace of the request that created the job: the model call becomes part of it
+        Span span = tracer.spanBuilder("menu-job").setSpanKind(SpanKind.CONSUMER)
+                .setParent(JobTrace.parentOf(job.traceparent()))
+                .setAttribute("menu.job.id", id.toString())
+                .setAttribute("menu.job.attempt", job.attempt())
+                .startSpan();
+        try (Scope scope = span.makeCurrent()) {
+            run(job);
+        } finally {
+            span.end();
+        }
+    }
+
+    private void run(MenuJob job) {
+        UUID id = job.id();
         long startNanos = System.nanoTime();
         if (job.attempt() == 1 && job.startedAt() != null) {
             metrics.timer("menu.jobs.pickup").record(java.time.Duration.between(job.createdAt(), job.startedAt()));

@@ -42,6 +42,7 @@ public final class FakeModelServer implements AutoCloseable {
     private final Duration latency;
     private final CatalogPlanner planner = new CatalogPlanner(Catalog.load());
     private final AtomicLong calls = new AtomicLong();
+    private final java.util.Set<String> traceIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public FakeModelServer(int port, Duration latency) throws IOException {
         this.latency = latency;
@@ -74,8 +75,17 @@ public final class FakeModelServer implements AutoCloseable {
         return calls.get();
     }
 
+    /** The trace ids of the W3C traceparent headers the calls carried. */
+    public java.util.Set<String> traceIds() {
+        return traceIds;
+    }
+
     private void complete(HttpExchange exchange) throws IOException {
         calls.incrementAndGet();
+        String traceparent = exchange.getRequestHeaders().getFirst("traceparent");
+        if (traceparent != null && traceparent.split("-").length == 4) {
+            traceIds.add(traceparent.split("-")[1]);
+        }
         try (exchange; InputStream in = exchange.getRequestBody()) {
             JsonNode body = JSON.readTree(in);
             JsonNode request = null;
