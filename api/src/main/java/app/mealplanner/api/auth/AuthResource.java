@@ -49,10 +49,12 @@ public class AuthResource {
 
     private final Users users;
     private final AuthConfig config;
+    private final LoginThrottle throttle;
 
-    public AuthResource(Users users, AuthConfig config) {
+    public AuthResource(Users users, AuthConfig config, LoginThrottle throttle) {
         this.users = users;
         this.config = config;
+        this.throttle = throttle;
     }
 
     @POST
@@ -70,11 +72,14 @@ public class AuthResource {
     @POST
     @Path("/login")
     public AccessToken login(@Valid @NotNull Login login) {
+        throttle.check(login.email());
         Users.User user = users.findByEmail(login.email().trim()).orElse(null);
         boolean valid = BcryptUtil.matches(login.password(), user == null ? DUMMY_HASH : user.passwordHash());
         if (user == null || !valid) {
+            throttle.failed(login.email());
             throw new ApiException(401, "invalid-credentials", "Unauthorized", "Invalid email or password.");
         }
+        throttle.succeeded(login.email());
         long ttl = config.tokenTtl().toSeconds();
         String token = Jwt.issuer(config.issuer())
                 .audience(AuthConfig.AUDIENCE)
