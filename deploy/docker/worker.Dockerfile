@@ -1,0 +1,30 @@
+# syntax=docker/dockerfile:1
+# The worker image (JobRunr job server; also runs the dashboard-only Deployment). Build from the
+# repository root (the build context):
+#   docker build -f deploy/docker/worker.Dockerfile -t ghcr.io/example/meal-planner-worker:1.0.0 .
+
+# --- 1: build the Quarkus fast-jar with the project's Maven wrapper ---
+FROM eclipse-temurin:21-jdk AS build
+WORKDIR /src
+COPY . .
+# The cache mount keeps Maven's repository (and the wrapper's Maven) between builds.
+RUN --mount=type=cache,target=/root/.m2 \
+    ./mvnw -B -q -DskipTests -pl worker -am package
+
+# --- 2: runtime: JRE only, non-root, application files owned by root (read-only for the app) ---
+FROM eclipse-temurin:21-jre
+RUN groupadd --system --gid 10001 app \
+ && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
+            --shell /usr/sbin/nologin app
+WORKDIR /app
+COPY --from=build /src/worker/target/quarkus-app/lib/ /app/lib/
+COPY --from=build /src/worker/target/quarkus-app/app/ /app/app/
+COPY --from=build /src/worker/target/quarkus-app/quarkus/ /app/quarkus/
+COPY --from=build /src/worker/target/quarkus-app/quarkus-run.jar /app/quarkus-run.jar
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager"
+USER 10001:10001
+# 8081: health (/q/health/live, /q/health/ready) and metrics (/q/metrics); 8000: JobRunr dashboard
+# (served only where MENU_DASHBOARD_ENABLED=true)
+EXPOSE 8081 8000
+# exec: java becomes PID 1 and gets SIGTERM directly (graceful drain of running jobs)
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/quarkus-run.jar"]
