@@ -95,6 +95,22 @@ public final class AppProcess implements AutoCloseable {
         return this;
     }
 
+    /** Waits for the process to end by itself; its exit code, or empty if it is still running. */
+    public java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                ? java.util.OptionalInt.of(process.exitValue())
+                : java.util.OptionalInt.empty();
+    }
+
+    /** SIGKILL: the process dies at once, as in a node failure or an OOM kill. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** SIGTERM, as Kubernetes does, then SIGKILL if it does not stop in time. */
     @Override
     public void close() throws InterruptedException {

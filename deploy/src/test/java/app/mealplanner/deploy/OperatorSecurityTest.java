@@ -1,0 +1,54 @@
+package app.mealplanner.deploy;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalInt;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import app.mealplanner.common.local.EmbeddedDatabase;
+
+/** What an operator must get right: the dashboard needs credentials, and a wildcard CORS origin stops the api. */
+class OperatorSecurityTest {
+
+    private static SystemUnderTest system;
+
+    @BeforeAll
+    static void startSystem() throws Exception {
+        system = SystemUnderTest.get();
+    }
+
+    @Test
+    void shouldRequireCredentialsForTheDashboard() {
+        String dashboard = "http://localhost:" + system.dashboardPort;
+        given().baseUri(dashboard).get("/api/jobs?state=SUCCEEDED&offset=0&limit=20").then().statusCode(401);
+        given().baseUri(dashboard).auth().preemptive().basic("admin", "wrong-password")
+                .get("/api/jobs?state=SUCCEEDED&offset=0&limit=20").then().statusCode(401);
+        given().baseUri(dashboard).auth().preemptive().basic("admin", system.dashboardPassword)
+                .get("/api/jobs?state=SUCCEEDED&offset=0&limit=20").then().statusCode(200);
+    }
+
+    @Test
+    void shouldRefuseToStartWithAWildcardCorsOrigin() throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", system.database.jdbcUrl());
+        env.put("QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER);
+        env.put("QUARKUS_DATASOURCE_PASSWORD", EmbeddedDatabase.PASSWORD);
+        env.put("CORS_ORIGINS", "*");
+        AppProcess api = AppProcess.start("api", "e2e-api-cors-wildcard", AppProcess.freePort(), env);
+        try {
+            OptionalInt exit = api.awaitExit(Duration.ofSeconds(60));
+            assertThat(exit).as("the api must stop by itself").isPresent();
+            assertThat(exit.getAsInt()).isNotZero();
+            assertThat(Files.readString(api.log())).contains("CORS_ORIGINS contains '*'");
+        } finally {
+            api.close();
+        }
+    }
+}
