@@ -18,7 +18,7 @@ import io.quarkus.scheduler.Scheduled;
  * Makes every accepted request reach a worker and every row tell the truth, whatever crashed in between.
  * Runs on every api pod, but one at a time across pods (a transaction-scoped advisory lock):
  * <ul>
- * <li>QUEUED rows older than a minute with no JobRunr job (the api died or the database failed between
+ * <li>QUEUED rows older than {@code menu.reconciler.min-age} (a minute) with no JobRunr job (the api died or the database failed between
  * commit and enqueue) are enqueued again under the same id;</li>
  * <li>rows still QUEUED or RUNNING whose JobRunr job ended FAILED or DELETED without telling us (a filter
  * that could not write, a dashboard delete) are brought in step.</li>
@@ -33,10 +33,13 @@ public class EnqueueReconciler {
 
     private final Database database;
     private final MenuJobQueue queue;
+    private final java.time.Duration minAge;
 
-    public EnqueueReconciler(Database database, MenuJobQueue queue) {
+    public EnqueueReconciler(Database database, MenuJobQueue queue,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "menu.reconciler.min-age") java.time.Duration minAge) {
         this.database = database;
         this.queue = queue;
+        this.minAge = minAge;
     }
 
     @Scheduled(every = "${menu.reconciler.every:30s}", delayed = "${menu.reconciler.delay:10s}",
@@ -63,9 +66,10 @@ public class EnqueueReconciler {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("select m.id from menu_job m where m.status = 'QUEUED' "
-                    + "and m.created_at < now() - interval '1 minute' "
+                    + "and m.created_at < now() - ?::interval "
                     + "and not exists (select 1 from jobrunr_jobs j where j.id = m.id::text) "
                     + "order by m.created_at limit " + BATCH)) {
+                ps.setString(1, minAge.toMillis() + " milliseconds");
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         ids.add(rs.getObject(1, UUID.class));

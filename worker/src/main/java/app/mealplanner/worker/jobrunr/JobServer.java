@@ -40,11 +40,16 @@ public class JobServer {
     private final JsonMapper jsonMapper;
     private final WorkerConfig config;
     private final MenuJobStateSync stateSync;
+    private final app.mealplanner.common.db.Database database;
+    private final java.util.concurrent.ScheduledExecutorService watchdog = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("jobrunr-watchdog").factory());
+    private volatile boolean stopping;
     private volatile BackgroundJobServer server;
     private volatile JobRunrDashboardWebServer dashboard;
 
     public JobServer(StorageProvider storageProvider, JsonMapper jsonMapper, WorkerConfig config,
-            MenuJobStateSync stateSync) {
+            MenuJobStateSync stateSync, app.mealplanner.common.db.Database database) {
+        this.database = database;
         this.storageProvider = storageProvider;
         this.jsonMapper = jsonMapper;
         this.config = config;
@@ -54,21 +59,49 @@ public class JobServer {
     void start(@Observes StartupEvent event) {
         WorkerConfig.Worker worker = config.worker();
         if (worker.enabled()) {
-            var configuration = usingStandardBackgroundJobServerConfiguration()
-                    .andName(worker.name().orElseGet(JobServer::hostName))
-                    .andPollInterval(worker.pollInterval())
-                    .andBackgroundJobServerWorkerPolicy(new DefaultBackgroundJobServerWorkerPolicy(worker.threads(),
-                            BackgroundJobServerThreadType.VirtualThreads))
-                    .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(worker.drainTime());
-            BackgroundJobServer s = new BackgroundJobServer(storageProvider, jsonMapper, new CdiJobActivator(),
-                    configuration);
-            // Our filter is an ApplyStateFilter only, so JobRunr keeps this RetryFilter as its elect filter.
-            s.setJobFilters(List.of(new RetryFilter(worker.retries(), worker.retryBackoffSeed()), stateSync));
-            s.start();
-            server = s;
-            LOG.infof("JobRunr server started: %d virtual-thread workers, poll %s", worker.threads(),
-                    worker.pollInterval());
+            startServer();
+            // JobRunr shuts its server down for good when its heartbeat cannot reach the database; once the
+            // database answers again, a new server takes over (jobs the old one held are rescued as orphans)
+            watchdog.scheduleWithFixedDelay(this::restartIfStopped, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
         }
+        startDashboard();
+    }
+
+    private synchronized void startServer() {
+        WorkerConfig.Worker worker = config.worker();
+        var configuration = usingStandardBackgroundJobServerConfiguration()
+                .andName(worker.name().orElseGet(JobServer::hostName))
+                .andPollInterval(worker.pollInterval())
+                .andBackgroundJobServerWorkerPolicy(new DefaultBackgroundJobServerWorkerPolicy(worker.threads(),
+                        BackgroundJobServerThreadType.VirtualThreads))
+                .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(worker.drainTime());
+        BackgroundJobServer s = new BackgroundJobServer(storageProvider, jsonMapper, new CdiJobActivator(),
+                configuration);
+        // Our filter is an ApplyStateFilter only, so JobRunr keeps this RetryFilter as its elect filter.
+        s.setJobFilters(List.of(new RetryFilter(worker.retries(), worker.retryBackoffSeed()), stateSync));
+        s.start();
+        server = s;
+        LOG.infof("JobRunr server started: %d virtual-thread workers, poll %s", worker.threads(), worker.pollInterval());
+    }
+
+    private void restartIfStopped() {
+        BackgroundJobServer current = server;
+        if (stopping || current == null || current.isRunning()) {
+            return;
+        }
+        try {
+            if (!database.run(c -> c.isValid(2))) {
+                return;
+            }
+            LOG.warn("the JobRunr server stopped itself (database unreachable); the database answers again, "
+                    + "starting a new server");
+            startServer();
+        } catch (RuntimeException e) {
+            LOG.debugf("database still unreachable: %s", e.getMessage());
+        }
+    }
+
+    private void startDashboard() {
         WorkerConfig.Dashboard d = config.dashboard();
         if (d.enabled()) {
             String username = d.username().orElseThrow(() -> new IllegalStateException(
@@ -86,6 +119,8 @@ public class JobServer {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+        watchdog.shutdownNow();
         BackgroundJobServer s = server;
         if (s != null) {
             s.stop();
