@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,14 +39,8 @@ class DrainTest {
     void shouldRequeueInterruptedJobsToAnotherWorkerOnSigterm() throws Exception {
         // a second worker whose model is slower than its drain time: its jobs cannot all finish in time
         try (FakeModelServer slowModel = new FakeModelServer(0, Duration.ofSeconds(8))) {
-            Map<String, String> env = new HashMap<>();
-            env.put("QUARKUS_DATASOURCE_JDBC_URL", system.database.jdbcUrl());
-            env.put("QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER);
-            env.put("QUARKUS_DATASOURCE_PASSWORD", EmbeddedDatabase.PASSWORD);
-            env.put("MENU_DASHBOARD_ENABLED", "false");
+            Map<String, String> env = system.workerEnv(slowModel);
             env.put("MENU_WORKER_DRAIN_TIME", "2s");
-            env.put("OPENAI_BASE_URL", "http://localhost:" + slowModel.port() + "/v1");
-            env.put("OPENAI_API_KEY", "sk-e2e-fake");
             AppProcess leaving = AppProcess.start("worker", "e2e-worker-drained", AppProcess.freePort(), env)
                     .awaitReady(Duration.ofSeconds(90));
 

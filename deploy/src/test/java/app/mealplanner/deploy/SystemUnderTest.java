@@ -82,6 +82,18 @@ final class SystemUnderTest {
         return instance;
     }
 
+    /** The environment of an extra worker process on this system's database, talking to {@code model}. */
+    Map<String, String> workerEnv(FakeModelServer model) {
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
+        env.put("QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER);
+        env.put("QUARKUS_DATASOURCE_PASSWORD", EmbeddedDatabase.PASSWORD);
+        env.put("MENU_DASHBOARD_ENABLED", "false");
+        env.put("OPENAI_BASE_URL", "http://localhost:" + model.port() + "/v1");
+        env.put("OPENAI_API_KEY", "sk-e2e-fake");
+        return env;
+    }
+
     /** Registers a new user through the first api and returns its access token. */
     String newUserToken() {
         String credentials = "{\"email\":\"e2e-" + UUID.randomUUID() + "@example.com\",\"password\":\"correct horse battery\"}";

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -52,13 +51,7 @@ class WorkerCrashTest {
     @Test
     void shouldCompleteEveryJobExactlyOnceWhileWorkersAreKilled() throws Exception {
         try (FakeModelServer model = new FakeModelServer(0, Duration.ofSeconds(1))) {
-            Map<String, String> env = new HashMap<>();
-            env.put("QUARKUS_DATASOURCE_JDBC_URL", system.database.jdbcUrl());
-            env.put("QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER);
-            env.put("QUARKUS_DATASOURCE_PASSWORD", EmbeddedDatabase.PASSWORD);
-            env.put("MENU_DASHBOARD_ENABLED", "false");
-            env.put("OPENAI_BASE_URL", "http://localhost:" + model.port() + "/v1");
-            env.put("OPENAI_API_KEY", "sk-e2e-fake");
+            Map<String, String> env = system.workerEnv(model);
             List<AppProcess> workers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 workers.add(AppProcess.start("worker", "e2e-crash-worker-" + i + "-0", AppProcess.freePort(), env));

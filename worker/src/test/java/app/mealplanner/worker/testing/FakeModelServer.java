@@ -42,10 +42,20 @@ public final class FakeModelServer implements AutoCloseable {
     private final Duration latency;
     private final CatalogPlanner planner = new CatalogPlanner(Catalog.load());
     private final AtomicLong calls = new AtomicLong();
+    private final boolean chaos;
     private final java.util.Set<String> traceIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public FakeModelServer(int port, Duration latency) throws IOException {
+        this(port, latency, false);
+    }
+
+    /**
+     * With {@code chaos}, every call misbehaves at random the way real providers do: 500s, 429 rate limits
+     * with Retry-After, truncated answers, malformed JSON, a menu with peanut butter slipped in, or a good menu.
+     */
+    public FakeModelServer(int port, Duration latency, boolean chaos) throws IOException {
         this.latency = latency;
+        this.chaos = chaos;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/v1/chat/completions", this::complete);
@@ -109,6 +119,9 @@ public final class FakeModelServer implements AutoCloseable {
             }
             // waiting is the point: this is how long a real model takes to write the menu
             Thread.sleep(latency);
+            if (chaos && misbehave(exchange, answer)) {
+                return;
+            }
             Map<String, Object> message = answer == null
                     ? Map.of("role", "assistant", "refusal", "I cannot plan this request.")
                     : Map.of("role", "assistant", "content", answer);
@@ -123,6 +136,44 @@ public final class FakeModelServer implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Answers badly instead of well, at random; false when this call gets the good answer. */
+    private boolean misbehave(HttpExchange exchange, String answer) throws IOException {
+        int roll = ThreadLocalRandom.current().nextInt(100);
+        if (roll < 20) {
+            send(exchange, 500, "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}", null);
+        } else if (roll < 35) {
+            send(exchange, 429, "{\"error\":{\"message\":\"slow down\",\"code\":\"rate_limit_exceeded\"}}", "1");
+        } else if (roll < 50 && answer != null) {
+            send(exchange, 200, completion(answer.substring(0, answer.length() / 2), "length"), null);
+        } else if (roll < 65) {
+            send(exchange, 200, completion("{\"days\": [{\"day\": 1, \"meals\": ", "stop"), null);
+        } else if (roll < 80 && answer != null) {
+            send(exchange, 200, completion(answer.replaceFirst("\"ingredients\":\\[",
+                    "\"ingredients\":[{\"name\":\"peanut butter\",\"quantity\":2,\"unit\":\"tbsp\"},"), "stop"), null);
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    private static String completion(String content, String finishReason) throws IOException {
+        return JSON.writeValueAsString(Map.of("id", "chatcmpl-fake", "object", "chat.completion", "model", "fake",
+                "choices", List.of(Map.of("index", 0, "finish_reason", finishReason,
+                        "message", Map.of("role", "assistant", "content", content)))));
+    }
+
+    private static void send(HttpExchange exchange, int status, String body, String retryAfter) throws IOException {
+        byte[] out = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        if (retryAfter != null) {
+            exchange.getResponseHeaders().set("Retry-After", retryAfter);
+        }
+        exchange.sendResponseHeaders(status, out.length);
+        try (OutputStream os = exchange.getResponseBody()) {
+            os.write(out);
         }
     }
 
