@@ -74,6 +74,8 @@ public class JobServer {
                 .andPollInterval(worker.pollInterval())
                 .andBackgroundJobServerWorkerPolicy(new DefaultBackgroundJobServerWorkerPolicy(worker.threads(),
                         BackgroundJobServerThreadType.VirtualThreads))
+                .andDeleteSucceededJobsAfter(worker.deleteSucceededAfter())
+                .andPermanentlyDeleteDeletedJobsAfter(worker.deleteSucceededAfter())
                 .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(worker.drainTime());
         BackgroundJobServer s = new BackgroundJobServer(storageProvider, jsonMapper, new CdiJobActivator(),
                 configuration);

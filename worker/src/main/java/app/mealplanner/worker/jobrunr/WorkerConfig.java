@@ -39,6 +39,13 @@ public interface WorkerConfig {
         @WithDefault("25s")
         Duration drainTime();
 
+        /**
+         * How long JobRunr keeps its own record of a succeeded job before deleting it (menu_job is the
+         * history; JobRunr's rows only slow its queries down).
+         */
+        @WithDefault("1h")
+        Duration deleteSucceededAfter();
+
         /** Whether to LISTEN on jobrunr_wakeup and start new jobs at once. */
         @WithDefault("true")
         boolean wakeup();
