@@ -1,0 +1,250 @@
+package app.mealplanner.bench;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import app.mealplanner.worker.testing.FakeModelServer;
+
+/**
+ * Scenario 3: a worker whose jobs wait on a slow model. A fake OpenAI-compatible model answers after 2 s;
+ * one worker; 100, 500 and 1000 jobs kept in flight through the api. Jobs/s against the ideal
+ * (in flight ÷ 2 s), the worker's heap and its database connections in use. Target: ≥ 90 % of ideal at
+ * 500 in flight with ≤ 10 connections.
+ */
+final class ModelBoundScenario extends Scenario {
+
+    static final int[] LEVELS = {100, 500, 1000};
+    static final Duration LATENCY = Duration.ofSeconds(2);
+    static final int THREADS = 1000;
+
+    record Level(int inFlight, double jobsPerSecond, double ideal, double meanRunning, double meanQueued,
+            double heapMax, double activeMax, double awaitingMax, double callsPerSecond, double jobP50, long failed,
+            long fallbacks, int modelConnections, Map<String, Double> cpu) {
+    }
+
+    /** Extra worker settings from the environment (BENCH_MODEL_WORKER_ENV="K=V,K=V"), e.g. to try a fix. */
+    static Map<String, String> extraEnv() {
+        Map<String, String> env = new LinkedHashMap<>();
+        String spec = System.getenv().getOrDefault("BENCH_MODEL_WORKER_ENV", "");
+        for (String kv : spec.split(",")) {
+            if (kv.contains("=")) {
+                env.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+            }
+        }
+        return env;
+    }
+
+    @Override
+    Report run(Path repo) throws Exception {
+        Duration ramp = seconds(6);
+        Duration measure = seconds(15);
+        log("model-bound: starting PostgreSQL, fake model (%s), api and one worker", LATENCY);
+        stack = Stack.start(repo);
+        FakeModelServer model = stack.startModel(LATENCY);
+        api = stack.startApi("model-api", Map.of());
+        Map<String, String> workerEnv = new LinkedHashMap<>(Stack.modelEnv(model));
+        workerEnv.put("MENU_WORKER_THREADS", String.valueOf(THREADS));
+        workerEnv.put("MENU_MODEL_MAX_CONCURRENT", String.valueOf(THREADS));
+        workerEnv.putAll(extraEnv());
+        App worker = stack.startWorker("model-worker", workerEnv);
+        Stack.awaitReady(api, worker);
+        Population users = stack.population("model", 4000);
+
+        List<Level> levels = new ArrayList<>();
+        Level fixed = null;
+        try (InFlight keeper = new InFlight(api, stack, users, SMALL_MENU, 0)) {
+            for (int n : LEVELS) {
+                levels.add(level(n, keeper, worker, model, ramp, measure));
+            }
+            keeper.target(0);
+            Level configured500 = levels.stream().filter(l -> l.inFlight() == 500).findFirst().orElseThrow();
+            // only when the worker's connections to the model were capped below the in-flight count
+            if (!DIAGNOSTIC_ENV.isEmpty() && configured500.modelConnections() < 0.9 * 500) {
+                log("model-bound: diagnostic, restarting the worker with %s", DIAGNOSTIC_ENV);
+                stack.stop(worker);
+                discardLeftovers();
+                Map<String, String> env = new LinkedHashMap<>(workerEnv);
+                env.putAll(DIAGNOSTIC_ENV);
+                App second = stack.startWorker("model-worker-diagnostic", env);
+                Stack.awaitReady(second);
+                // a fresh JVM: twice the ramp, so that the JIT has warmed up before the window
+                fixed = level(500, keeper, second, model, ramp.multipliedBy(2), measure);
+                keeper.target(0);
+            }
+        }
+        return report(levels, fixed, workerEnv, ramp, measure);
+    }
+
+    /**
+     * The worker setting suspected of capping the in-flight model calls (the REST client's connection pool,
+     * 50 by default), raised for one extra run at 500 in flight to check the diagnosis.
+     */
+    static final Map<String, String> DIAGNOSTIC_ENV = Map.of("QUARKUS_REST_CLIENT_OPENAI_CONNECTION_POOL_SIZE",
+            String.valueOf(THREADS));
+
+    /**
+     * Jobs still in flight from the levels before: cancelled, and their JobRunr jobs deleted, so that the
+     * diagnostic worker starts from an empty queue (a job found CANCELLED is skipped if it is delivered).
+     */
+    private void discardLeftovers() throws Exception {
+        try (Connection c = stack.jdbc()) {
+            execute(c, "update menu_job set status = 'CANCELLED', finished_at = now() where status in ('QUEUED', 'RUNNING')");
+            execute(c, "delete from jobrunr_jobs where state in ('ENQUEUED', 'PROCESSING', 'SCHEDULED')");
+        }
+    }
+
+    private Level level(int n, InFlight keeper, App worker, FakeModelServer model, Duration ramp, Duration measure)
+            throws Exception {
+        try (Connection c = stack.jdbc()) {
+            log("model-bound: %d in flight, ramp %s", n, ramp);
+            // spread the new jobs over one model latency, so that they do not all finish (and get replaced) in step
+            keeper.rampTo(n, LATENCY);
+            Thread.sleep(ramp.toMillis());
+            long callsBefore = model.calls();
+            CpuMeter meter = new CpuMeter().with("api", api).with("worker", worker).start();
+            Metrics.Sampler heap = Metrics.sample(worker, Duration.ofMillis(500), Metrics::heapUsed);
+            Metrics.Sampler active = Metrics.sample(worker, Duration.ofMillis(250), m -> m.sum("agroal_active_count"));
+            Metrics.Sampler awaiting = Metrics.sample(worker, Duration.ofMillis(250), m -> m.sum("agroal_awaiting_count"));
+            List<long[]> states = new ArrayList<>();
+            int modelConnections = 0;
+            Profiler profiler = n == 500 ? Profiler.start(worker, "model-" + n + "-" + worker.name) : null;
+            Timestamp from = now(c);
+            long end = System.nanoTime() + measure.toNanos();
+            while (System.nanoTime() < end) {
+                states.add(new long[] {count(c, "select count(*) from menu_job where status = 'RUNNING'"),
+                        count(c, "select count(*) from menu_job where status = 'QUEUED'")});
+                modelConnections = Math.max(modelConnections, TcpConnections.toPort(model.port()));
+                Thread.sleep(250);
+            }
+            Timestamp to = now(c);
+            Map<String, Double> cpu = meter.stop();
+
+            if (profiler != null) {
+                profiles.append(profiler.stop("Worker CPU at " + n + " in flight (" + worker.name + ")")).append('\n');
+            }
+            heap.stop();
+            active.stop();
+            awaiting.stop();
+            long calls = model.calls() - callsBefore;
+            double seconds = (to.getTime() - from.getTime()) / 1000.0;
+            long llm = count(c, "select count(*) from menu_job j join menu m on m.job_id = j.id where j.finished_at >= ? "
+                    + "and j.finished_at < ? and j.status = 'SUCCEEDED' and m.source = 'llm'", from, to);
+            long catalog = count(c, "select count(*) from menu_job j join menu m on m.job_id = j.id where j.finished_at >= ? "
+                    + "and j.finished_at < ? and j.status = 'SUCCEEDED' and m.source = 'catalog'", from, to);
+            long failed = count(c, "select count(*) from menu_job where finished_at >= ? and finished_at < ? "
+                    + "and status <> 'SUCCEEDED'", from, to);
+            double jobP50 = median(c, from, to);
+            Level level = new Level(n, llm / seconds, n / (LATENCY.toMillis() / 1000.0),
+                    states.stream().mapToLong(s -> s[0]).average().orElse(0),
+                    states.stream().mapToLong(s -> s[1]).average().orElse(0), heap.max(), active.max(),
+                    awaiting.max(), calls / seconds, jobP50, failed, catalog, modelConnections, cpu);
+            log("model-bound: %d in flight: %.1f model menus/s (ideal %.0f), %d catalog fallbacks, running %.0f queued %.0f, "
+                    + "heap %.0f MiB, connections max %.0f (waiting max %.0f), model calls %.0f/s", n, level.jobsPerSecond(),
+                    level.ideal(), catalog, level.meanRunning(), level.meanQueued(), level.heapMax() / 1048576,
+                    level.activeMax(), level.awaitingMax(), level.callsPerSecond());
+            return level;
+        }
+    }
+
+    private App api;
+    private final StringBuilder profiles = new StringBuilder();
+
+    private static double zero(double v) {
+        return Double.isNaN(v) ? 0 : v;
+    }
+
+    private static Timestamp now(Connection c) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("select clock_timestamp()"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getTimestamp(1);
+        }
+    }
+
+    /** Median created→finished time (ms) of the jobs that finished in the window. */
+    private static double median(Connection c, Timestamp from, Timestamp to) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("select percentile_cont(0.5) within group (order by "
+                + "extract(epoch from finished_at - created_at)) * 1000 from menu_job where finished_at >= ? "
+                + "and finished_at < ?")) {
+            ps.setTimestamp(1, from);
+            ps.setTimestamp(2, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getDouble(1);
+            }
+        }
+    }
+
+    private Report report(List<Level> levels, Level fixed, Map<String, String> workerEnv, Duration ramp,
+            Duration measure) {
+        Report r = new Report("Model-bound throughput: one worker, 2 s model latency",
+                "Jobs whose time is spent waiting for the model should cost the worker almost nothing: one worker "
+                        + "with N jobs in flight should finish N ÷ 2 s jobs per second while holding only a few "
+                        + "database connections. Target (issue 8): ≥ 90 % of ideal at 500 in flight with ≤ 10 "
+                        + "connections. Only menus the model wrote count (`menu.source = 'llm'`); catalog fallbacks "
+                        + "are listed apart.");
+        Level at500 = levels.stream().filter(l -> l.inFlight() == 500).findFirst().orElseThrow();
+        r.target("model menus/s at 500 in flight ≥ 90 % of ideal", Report.num(at500.jobsPerSecond()) + " jobs/s ("
+                + Report.pct(at500.jobsPerSecond() / at500.ideal()) + ")", "ideal " + Report.num(at500.ideal())
+                + " jobs/s", at500.jobsPerSecond() >= 0.9 * at500.ideal());
+        r.target("database connections in use at 500 in flight ≤ 10", Report.num(at500.activeMax())
+                + " max, " + Report.num(at500.awaitingMax()) + " jobs waiting for one at most", "pool max 10",
+                at500.activeMax() <= 10);
+        StringBuilder f = new StringBuilder();
+        f.append("| worker | in flight | model menus/s | ideal | of ideal | model calls/s | connections to the model (max) | RUNNING (mean) | QUEUED (mean) "
+                + "| job p50 (created→finished) | heap max | connections max | waiting for a connection max "
+                + "| catalog fallbacks | not succeeded |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Level l : levels) {
+            f.append(row("as configured", l));
+        }
+        if (fixed != null) {
+            f.append(row("diagnostic: " + envTable(DIAGNOSTIC_ENV), fixed));
+        }
+        f.append("\nCPU per run (cores busy of ").append(Machine.cores()).append("):\n\n");
+        for (Level l : levels) {
+            f.append("- ").append(l.inFlight()).append(" in flight: ").append(CpuMeter.inline(l.cpu())).append('\n');
+        }
+        if (fixed != null) {
+            f.append("- diagnostic, 500 in flight: ").append(CpuMeter.inline(fixed.cpu())).append('\n');
+        }
+        r.figures(f.toString());
+        r.reference("The ideal: with N jobs always in flight and each needing 2 s of model time, Little's law "
+                + "gives N ÷ 2 s jobs per second. It is an upper bound (a job also spends some milliseconds in "
+                + "the database and the planner); it is computed, not measured, so the \"reference\" here is the "
+                + "model latency the fake model was told to use (2 s, checked: the fake answers after "
+                + "`Thread.sleep(2 s)`).");
+        r.analysis(ModelBoundAnalysis.text(levels, at500, fixed) + "\n" + profiles);
+        r.method("The bench keeps N jobs QUEUED or RUNNING through the real api (every 25 ms it counts them and "
+                + "submits the missing ones, `" + SMALL_MENU + "`), so a finished job is replaced at once. Per level "
+                + "the count is raised linearly over one model latency (so the jobs do not all finish in step) and "
+                + "after " + ramp.toSeconds() + " s, " + measure.toSeconds() + " s are measured: model menus/s "
+                + "= jobs SUCCEEDED with an `llm` menu whose `finished_at` falls in the window (PostgreSQL clock) ÷ "
+                + "window. Heap (`jvm_memory_used_bytes{area=\"heap\"}`, sum of pools, max of samples every 0.5 s, "
+                + "not after GC) and `agroal_active_count` / `agroal_awaiting_count` (every 0.25 s) come from the "
+                + "worker's /q/metrics. The fake model (in the bench process, JDK HttpServer on virtual threads, "
+                + "`sun.net.httpserver.maxIdleConnections` raised so that it does not close the client's pooled "
+                + "connections) plans a catalog menu and answers after 2 s."
+                + (fixed != null ? " The diagnostic row restarts the worker with one more variable and repeats the "
+                        + "500 level; it is not part of the target." : ""));
+        r.setup("Worker env: " + envTable(workerEnv) + " (threads and bulkhead raised to " + THREADS
+                + " so that neither caps the in-flight count); `java " + String.join(" ", Stack.JVM) + "`.");
+        r.database(stack);
+        return r;
+    }
+
+    private static String row(String label, Level l) {
+        return "| " + label + " | " + l.inFlight() + " | " + Report.num(l.jobsPerSecond()) + " | " + Report.num(l.ideal())
+                + " | " + Report.pct(l.jobsPerSecond() / l.ideal()) + " | " + Report.num(l.callsPerSecond()) + " | "
+                + l.modelConnections() + " | "
+                + Report.num(l.meanRunning()) + " | " + Report.num(l.meanQueued()) + " | " + Report.ms(l.jobP50())
+                + " | " + Report.mib(l.heapMax()) + " | " + Report.num(l.activeMax()) + " | "
+                + Report.num(l.awaitingMax()) + " | " + l.fallbacks() + " | " + l.failed() + " |\n";
+    }
+}
