@@ -90,7 +90,7 @@ final class InFlight implements AutoCloseable {
                     connections.acquireUninterruptibly();
                     Thread.ofVirtual().start(this::submitOne);
                 }
-                Thread.sleep(25);
+                Thread.sleep(25); // pacing: top up the in-flight set every 25 ms
             }
         } catch (SQLException | InterruptedException e) {
             if (running) {

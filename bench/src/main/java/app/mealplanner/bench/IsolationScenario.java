@@ -84,9 +84,9 @@ final class IsolationScenario extends Scenario {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (count(c, "select count(*) from menu_job where status = 'RUNNING'") < IN_FLIGHT * 0.9
                     && System.nanoTime() < deadline) {
-                Thread.sleep(200);
+                Thread.sleep(200); // poll the database until the generations are running (deadline above)
             }
-            Thread.sleep(3000);
+            Thread.sleep(3000); // let the load settle before measuring
             long calls = model.calls();
             CpuMeter meter = new CpuMeter().with("api", api).with("worker", worker).start();
             Metrics.Sampler wait = Metrics.sample(api, Duration.ofMillis(250), m -> m.sum("agroal_awaiting_count"));
@@ -123,7 +123,7 @@ final class IsolationScenario extends Scenario {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("seed jobs did not finish");
                 }
-                Thread.sleep(250);
+                Thread.sleep(250); // poll until the seed jobs are done (deadline above)
             }
         }
     }

@@ -82,7 +82,7 @@ final class Metrics {
                     s.values.add(v);
                 }
                 try {
-                    Thread.sleep(every.toMillis());
+                    Thread.sleep(every.toMillis()); // the sampling interval of this gauge
                 } catch (InterruptedException e) {
                     return;
                 }

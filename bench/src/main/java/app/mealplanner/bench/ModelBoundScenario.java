@@ -122,7 +122,7 @@ final class ModelBoundScenario extends Scenario {
                 states.add(new long[] {count(c, "select count(*) from menu_job where status = 'RUNNING'"),
                         count(c, "select count(*) from menu_job where status = 'QUEUED'")});
                 modelConnections = Math.max(modelConnections, TcpConnections.toPort(model.port()));
-                Thread.sleep(250);
+                Thread.sleep(250); // the sampling interval of queue states and model connections
             }
             Timestamp to = now(c);
             Map<String, Double> cpu = meter.stop();

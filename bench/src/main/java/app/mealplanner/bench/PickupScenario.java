@@ -56,7 +56,7 @@ final class PickupScenario extends Scenario {
         for (int i = 0; i < n; i++) {
             int u = users.take();
             ids.add(submit(api, users.tokens.get(u), SMALL_MENU));
-            Thread.sleep(pauseMillis.getAsLong());
+            Thread.sleep(pauseMillis.getAsLong()); // space submissions so that each job meets an idle worker
         }
         List<Double> out = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -75,7 +75,7 @@ final class PickupScenario extends Scenario {
                 if (out.size() == ids.size() || System.nanoTime() > deadline) {
                     break;
                 }
-                Thread.sleep(200);
+                Thread.sleep(200); // poll until every job has started (deadline above)
             }
         }
         if (out.size() < ids.size()) {

@@ -29,7 +29,7 @@ final class RunQueue {
                     q.maxPerSecond.set(second, Math.max(q.maxPerSecond.get(second), running));
                 }
                 try {
-                    Thread.sleep(20);
+                    Thread.sleep(20); // the sampling interval of the run-queue length
                 } catch (InterruptedException e) {
                     return;
                 }

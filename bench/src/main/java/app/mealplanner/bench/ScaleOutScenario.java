@@ -88,9 +88,9 @@ final class ScaleOutScenario extends Scenario {
             long deadline0 = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (count(c, "select count(*) from menu_job where status in ('QUEUED', 'RUNNING')") > backlog
                     && System.nanoTime() < deadline0) {
-                Thread.sleep(100);
+                Thread.sleep(100); // poll until the warm-up jobs are done (deadline above)
             }
-            Thread.sleep(1000);
+            Thread.sleep(1000); // let the workers go idle before the measured backlog
             long early = count(c, "select count(*) from menu_job where status in ('QUEUED', 'RUNNING')");
             if (early != backlog) {
                 log("scale-out: warning: %d jobs of the backlog started before the release", backlog - early);
@@ -109,7 +109,7 @@ final class ScaleOutScenario extends Scenario {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("backlog not drained in 240 s");
                 }
-                Thread.sleep(100);
+                Thread.sleep(100); // poll until the backlog is drained (deadline above)
             }
             Map<String, Double> cpu = meter.stop();
             double seconds;

@@ -96,7 +96,7 @@ final class SseFanOutScenario extends Scenario {
         int open = (int) (n - connected.getCount()) - failures.get();
         log("sse: %d of %d streams open in %.1f s (%d failed%s)", open, n, connectSeconds, failures.get(),
                 firstError.get() == null ? "" : ": " + firstError.get());
-        Thread.sleep(1000);
+        Thread.sleep(1000); // let the connect burst settle before measuring the heap
         double gauge = Metrics.of(api).sum("menu_sse_subscribers");
         double heapAfter = heapAfterGc(api);
         double rssAfter = rss(api.pid());
@@ -120,7 +120,7 @@ final class SseFanOutScenario extends Scenario {
                 // wait until every open stream has it (or 5 s), then keep the spacing
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                 while (System.nanoTime() < deadline && !arrived(arrivals[r], open)) {
-                    Thread.sleep(5);
+                    Thread.sleep(5); // poll the arrival counters until every stream has the event (5 s deadline)
                 }
                 Load.sleepUntil(roundStart + TimeUnit.MILLISECONDS.toNanos(ROUND_SPACING_MS));
             }
@@ -252,7 +252,7 @@ final class SseFanOutScenario extends Scenario {
         Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(api.pid()), "GC.run").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         p.waitFor(60, TimeUnit.SECONDS);
-        Thread.sleep(300);
+        Thread.sleep(300); // give the JVM a moment after GC.run before reading the heap gauge
         return Metrics.of(api).heapUsed();
     }
 

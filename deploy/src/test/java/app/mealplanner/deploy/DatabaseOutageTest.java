@@ -92,7 +92,7 @@ class DatabaseOutageTest {
                         return null;
                     }));
                 }
-                TimeUnit.SECONDS.sleep(3);
+                TimeUnit.SECONDS.sleep(3); // the fault schedule: 3 s of normal load before the outage
                 database.close();
                 Instant down = Instant.now();
                 TimeUnit.SECONDS.sleep(10); // the outage
@@ -101,7 +101,7 @@ class DatabaseOutageTest {
                 Instant up = Instant.now();
                 await("api accepts requests again").atMost(Duration.ofSeconds(60))
                         .until(() -> answers.stream().anyMatch(a -> a.at().isAfter(up) && a.status() == 202));
-                TimeUnit.SECONDS.sleep(3);
+                TimeUnit.SECONDS.sleep(3); // and 3 s of load after recovery
                 loading.set(false);
                 for (Future<?> f : clients) {
                     f.get();
