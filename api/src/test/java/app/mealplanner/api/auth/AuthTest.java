@@ -52,6 +52,27 @@ class AuthTest {
     }
 
     @Test
+    void shouldCheckATokensSignatureOnceWhileItIsUsedAgainAndAgain() {
+        String token = Api.newUserToken();
+        double hitsBefore = cacheCount("hit");
+        double missesBefore = cacheCount("miss");
+        for (int i = 0; i < 5; i++) {
+            Api.as(token).get("/api/jobs").then().statusCode(200);
+        }
+        assertThat(cacheCount("miss") - missesBefore).isEqualTo(1.0);
+        assertThat(cacheCount("hit") - hitsBefore).isEqualTo(4.0);
+        // one changed character is another token, checked in full and refused
+        String forged = token.substring(0, token.length() - 2) + (token.endsWith("A") ? "BB" : "AA");
+        Api.as(forged).get("/api/jobs").then().statusCode(401);
+    }
+
+    private static double cacheCount(String result) {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("menu_auth_token_cache_total{") && l.contains("result=\"" + result + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf("} ") + 2).split(" ")[0])).sum(); // "# {exemplar}" may follow
+    }
+
+    @Test
     void shouldRefuseADuplicateEmailWhateverItsCase() {
         String email = "dup-" + UUID.randomUUID() + "@example.com";
         given().contentType(ContentType.JSON).body(register(email)).post("/api/auth/register").then().statusCode(201);
