@@ -36,6 +36,14 @@ public record JobEvent(
                 job.errorMessage());
     }
 
+    /** Longest error message a notification carries whole (the V2 trigger cuts it at 1000 characters). */
+    static final int NOTIFIED_MESSAGE_LIMIT = 1000;
+
+    /** False when the notification may have cut the error message: the row has to be read for the whole. */
+    public boolean complete() {
+        return errorMessage == null || errorMessage.length() < NOTIFIED_MESSAGE_LIMIT;
+    }
+
     public JobState state() {
         return JobState.valueOf(status);
     }

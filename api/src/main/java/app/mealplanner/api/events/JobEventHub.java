@@ -13,14 +13,18 @@ import java.util.concurrent.TimeUnit;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import app.mealplanner.api.job.JobVersions;
 import app.mealplanner.common.db.PgListener;
 import app.mealplanner.common.job.MenuJob;
 import app.mealplanner.common.job.MenuJobs;
@@ -30,8 +34,9 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Fans job changes out to this process's SSE subscribers. One LISTEN connection per api process on
- * {@code menu_job_events}; each notification carries the committed status, so an event costs no query,
- * and notifications for jobs nobody here watches are dropped after a map lookup. When the LISTEN
+ * {@code menu_job_events}; each notification carries the committed status, so an event costs no query; it
+ * is encoded once and the same frame goes to every subscriber of the job. Every notification also keeps
+ * {@link JobVersions} current, which answers most polls without a query. When the LISTEN
  * connection is lost it reconnects with backoff and re-reads the current state of every watched job, so
  * no subscriber misses a final state. Heartbeat comments keep idle streams open through proxies.
  */
@@ -43,6 +48,7 @@ public class JobEventHub {
 
     private final Map<UUID, Set<Subscription>> subscribers = new ConcurrentHashMap<>();
     private final MenuJobs jobs;
+    private final JobVersions versions;
     private final ObjectMapper json;
     private final String url;
     private final String user;
@@ -51,13 +57,15 @@ public class JobEventHub {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("sse-heartbeat").factory());
     private PgListener listener;
+    private volatile Sse sse;
 
-    public JobEventHub(MenuJobs jobs, ObjectMapper json, MeterRegistry metrics,
+    public JobEventHub(MenuJobs jobs, JobVersions versions, ObjectMapper json, MeterRegistry metrics,
             @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") String user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
             @ConfigProperty(name = "menu.events.heartbeat", defaultValue = "15s") Duration heartbeat) {
         this.jobs = jobs;
+        this.versions = versions;
         this.json = json;
         this.url = url;
         this.user = user;
@@ -67,8 +75,8 @@ public class JobEventHub {
     }
 
     void start(@Observes StartupEvent event) {
-        listener = new PgListener(CHANNEL, url, user, password.orElse(null), this::onNotification, this::resync)
-                .start();
+        listener = new PgListener(CHANNEL, url, user, password.orElse(null), this::onNotification, this::resync,
+                versions::disconnected).start();
         timer.scheduleAtFixedRate(this::heartbeat, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -86,13 +94,15 @@ public class JobEventHub {
      * change committed in between is never lost (the version check drops the duplicate).
      */
     public void subscribe(MenuJob current, long lastEventId, SseEventSink sink, Sse sse) {
+        this.sse = sse;
         UUID id = current.id();
         Set<Subscription> set = subscribers.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
         Subscription[] self = new Subscription[1];
-        self[0] = new Subscription(id, lastEventId, sink, sse, json, () -> unsubscribe(id, self[0]));
+        self[0] = new Subscription(id, lastEventId, sink, sse, () -> unsubscribe(id, self[0]));
         set.add(self[0]);
         MenuJob latest = jobs.find(id).orElse(current);
-        self[0].offer(JobEvent.of(latest.version() >= current.version() ? latest : current));
+        JobEvent now = JobEvent.of(latest.version() >= current.version() ? latest : current);
+        self[0].offer(now, encode(sse, now));
     }
 
     /** Current number of open streams in this process. */
@@ -113,10 +123,6 @@ public class JobEventHub {
     }
 
     private void onNotification(String payload) {
-        // most notifications are for jobs nobody here watches: skip parsing when nobody watches anything
-        if (subscribers.isEmpty()) {
-            return;
-        }
         JobEvent event;
         try {
             event = json.readValue(payload, JobEvent.class);
@@ -124,20 +130,36 @@ public class JobEventHub {
             LOG.warnf("unreadable %s notification (%d chars)", CHANNEL, payload.length());
             return;
         }
+        versions.notified(event);
         deliver(event);
     }
 
+    /** Encodes the event once (JSON and SSE frame) and offers that one frame to each subscriber. */
     private void deliver(JobEvent event) {
         Set<Subscription> set = subscribers.get(event.id());
-        if (set != null) {
-            for (Subscription s : set) {
-                s.offer(event);
-            }
+        Sse current = sse;
+        if (set == null || current == null) {
+            return;
+        }
+        OutboundSseEvent out = encode(current, event);
+        for (Subscription s : set) {
+            s.offer(event, out);
+        }
+    }
+
+    private OutboundSseEvent encode(Sse with, JobEvent event) {
+        try {
+            return with.newEventBuilder().name("status").id(String.valueOf(event.version()))
+                    .mediaType(MediaType.APPLICATION_JSON_TYPE).data(json.writeValueAsString(event.toStatus()))
+                    .build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a job status is always serialisable", e);
         }
     }
 
     /** After (re)connecting: anything may have changed while we were not listening. */
     private void resync() {
+        versions.connected();
         Set<UUID> watched = Set.copyOf(subscribers.keySet());
         if (watched.isEmpty()) {
             return;

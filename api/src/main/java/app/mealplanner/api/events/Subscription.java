@@ -2,13 +2,9 @@ package app.mealplanner.api.events;
 
 import java.util.UUID;
 
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * One open event stream. Versions only move forward: an event older than or equal to what the client
@@ -20,17 +16,15 @@ final class Subscription {
     private final UUID jobId;
     private final SseEventSink sink;
     private final Sse sse;
-    private final ObjectMapper json;
     private final Runnable onClose;
     private long lastVersion;
     private boolean closed;
 
-    Subscription(UUID jobId, long lastVersion, SseEventSink sink, Sse sse, ObjectMapper json, Runnable onClose) {
+    Subscription(UUID jobId, long lastVersion, SseEventSink sink, Sse sse, Runnable onClose) {
         this.jobId = jobId;
         this.lastVersion = lastVersion;
         this.sink = sink;
         this.sse = sse;
-        this.json = json;
         this.onClose = onClose;
     }
 
@@ -38,19 +32,12 @@ final class Subscription {
         return jobId;
     }
 
-    synchronized void offer(JobEvent event) {
+    /** Sends {@code out}, the encoded {@code event}, unless the client already has this version or a newer one. */
+    synchronized void offer(JobEvent event, OutboundSseEvent out) {
         if (closed || event.version() <= lastVersion) {
             return;
         }
         lastVersion = event.version();
-        OutboundSseEvent out;
-        try {
-            out = sse.newEventBuilder().name("status").id(String.valueOf(event.version()))
-                    .mediaType(MediaType.APPLICATION_JSON_TYPE).data(json.writeValueAsString(event.toStatus()))
-                    .build();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
         send(out);
         if (event.state().isFinal()) {
             close();

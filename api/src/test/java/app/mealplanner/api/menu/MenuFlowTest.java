@@ -63,8 +63,10 @@ class MenuFlowTest {
         assertThat(etag).matches("\"\\d+\"");
         Api.as(token).header("If-None-Match", etag).get("/api/jobs/" + id).then().statusCode(304);
         jobs.start(UUID.fromString(id));
-        Api.as(token).header("If-None-Match", etag).get("/api/jobs/" + id).then().statusCode(200)
-                .body("status", equalTo("RUNNING"));
+        // a poll follows the change as soon as its notification reached the api (milliseconds; JobVersions)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
+                Api.as(token).header("If-None-Match", etag).get("/api/jobs/" + id).then().statusCode(200)
+                        .body("status", equalTo("RUNNING")));
     }
 
     @Test

@@ -27,12 +27,23 @@ public final class PgListener implements AutoCloseable {
     private final String password;
     private final Consumer<String> onNotification;
     private final Runnable onConnected;
+    private final Runnable onDisconnected;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Connection connection;
 
     public PgListener(String channel, String url, String user, String password, Consumer<String> onNotification,
             Runnable onConnected) {
+        this(channel, url, user, password, onNotification, onConnected, () -> {
+        });
+    }
+
+    /**
+     * Also calls {@code onDisconnected} as soon as the connection is found lost (before the backoff), for
+     * owners that must stop trusting what they learned from notifications.
+     */
+    public PgListener(String channel, String url, String user, String password, Consumer<String> onNotification,
+            Runnable onConnected, Runnable onDisconnected) {
         if (!channel.matches("[a-z_]+")) {
             throw new IllegalArgumentException("channel must be a plain identifier: " + channel);
         }
@@ -42,6 +53,7 @@ public final class PgListener implements AutoCloseable {
         this.password = password;
         this.onNotification = onNotification;
         this.onConnected = onConnected;
+        this.onDisconnected = onDisconnected;
         this.thread = Thread.ofPlatform().daemon().name("pg-listen-" + channel).unstarted(this::loop);
     }
 
@@ -82,6 +94,7 @@ public final class PgListener implements AutoCloseable {
                 }
             } catch (SQLException | RuntimeException e) {
                 connection = null;
+                disconnected();
                 if (!running) {
                     return;
                 }
@@ -95,6 +108,14 @@ public final class PgListener implements AutoCloseable {
                 }
                 backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
             }
+        }
+    }
+
+    private void disconnected() {
+        try {
+            onDisconnected.run();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "handling the loss of LISTEN %s failed", channel);
         }
     }
 
@@ -115,5 +136,6 @@ public final class PgListener implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        disconnected();
     }
 }
