@@ -2,9 +2,13 @@ package app.mealplanner.common.jobrunr;
 
 import java.sql.PreparedStatement;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
 import org.jobrunr.scheduling.JobRequestScheduler;
 
 import app.mealplanner.common.db.Database;
@@ -13,15 +17,26 @@ import app.mealplanner.common.job.MenuJobRequest;
 /**
  * Hands a committed {@code menu_job} row to JobRunr under the same id and wakes the workers (DESIGN §7).
  * Safe to repeat: JobRunr skips a job id it already has.
+ *
+ * <p>The wake-up is sent by one background thread, and wake-ups asked for while one is being sent are
+ * folded into the next: a worker that hears it looks for <em>all</em> enqueued jobs, so one NOTIFY covers
+ * every job committed before it was sent. An idle api still sends it within microseconds of the enqueue;
+ * a busy one sends far fewer than one per request and the request does not wait for it. If it cannot be
+ * sent (database unreachable) the workers still find the job at their next poll.
  */
 @ApplicationScoped
 public class MenuJobQueue {
+
+    private static final Logger LOG = Logger.getLogger(MenuJobQueue.class);
 
     /** The channel workers LISTEN on to look for work at once instead of at their next poll. */
     public static final String WAKEUP_CHANNEL = "jobrunr_wakeup";
 
     private final JobRequestScheduler scheduler;
     private final Database database;
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final Semaphore wakeupAsked = new Semaphore(0);
+    private volatile Thread waker;
 
     public MenuJobQueue(JobRequestScheduler scheduler, Database database) {
         this.scheduler = scheduler;
@@ -46,7 +61,50 @@ public class MenuJobQueue {
         }
     }
 
+    /** Asks for a wake-up of the workers; returns at once. */
     public void wakeWorkers() {
+        if (wakeupPending.compareAndSet(false, true)) {
+            startWaker();
+            wakeupAsked.release();
+        }
+    }
+
+    private void startWaker() {
+        if (waker == null) {
+            synchronized (this) {
+                if (waker == null) {
+                    waker = Thread.ofVirtual().name("jobrunr-wakeup").start(this::sendWakeups);
+                }
+            }
+        }
+    }
+
+    private void sendWakeups() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                wakeupAsked.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
+            wakeupPending.set(false); // asks from here on get another NOTIFY after this one
+            try {
+                sendWakeup();
+            } catch (RuntimeException e) {
+                LOG.debugf("wake-up not sent (%s); workers find the job at their next poll", e.getMessage());
+            }
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        Thread t = waker;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    /** Sends one {@code NOTIFY} now, on the caller's thread. */
+    public void sendWakeup() {
         database.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("select pg_notify('" + WAKEUP_CHANNEL + "', '')")) {
                 ps.execute();
