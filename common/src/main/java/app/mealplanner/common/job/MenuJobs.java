@@ -86,15 +86,20 @@ public class MenuJobs {
 
     /** Marks the job RUNNING for a new attempt; empty when it is already final (nothing to do). */
     public Optional<MenuJob> start(UUID id) {
-        return database.run(c -> find(c, "update menu_job set status = 'RUNNING', stage = 'planning', progress = 5, "
+        return database.run(c -> find(c, "update menu_job set status = 'RUNNING', stage = 'planning', progress = 10, "
                 + "attempt = attempt + 1, started_at = coalesce(started_at, now()), next_attempt_at = null "
                 + "where id = ? and status in ('QUEUED', 'RUNNING') returning " + COLUMNS, id));
     }
 
     /** Moves stage and progress of a running job; false when it is no longer running (cancelled). */
     public boolean progress(UUID id, Stage stage, int progress) {
-        return database.run(c -> update(c, "update menu_job set stage = ?, progress = ? "
-                + "where id = ? and status = 'RUNNING'", stage.value(), progress, id)) == 1;
+        return database.run(c -> progress(c, id, stage, progress));
+    }
+
+    /** The same on a connection the caller holds (several steps in one borrow); false once not RUNNING. */
+    public boolean progress(Connection c, UUID id, Stage stage, int progress) throws SQLException {
+        return update(c, "update menu_job set stage = ?, progress = ? where id = ? and status = 'RUNNING'",
+                stage.value(), progress, id) == 1;
     }
 
     /** Locks the user's row until the caller's transaction ends: per-user rules hold across api pods. */

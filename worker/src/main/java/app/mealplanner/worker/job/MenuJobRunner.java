@@ -97,19 +97,14 @@ public class MenuJobRunner extends MenuJobHandler {
         org.jboss.logging.MDC.put("userId", job.userId().toString());
         String result = "error";
         try {
-            PlannedMenu planned = planning.plan(job, (stage, progress) -> {
-                if (!jobs.progress(id, stage, progress)) {
-                    throw new Cancelled();
-                }
-            });
+            JobProgress progress = new JobProgress(id, jobs, database);
+            PlannedMenu planned = planning.plan(job, progress);
             List<String> violations = validator.violations(job.request(), planned.plan().days());
             if (!violations.isEmpty()) {
                 throw new IllegalStateException("planned menu breaks the request: " + violations);
             }
-            if (!jobs.progress(id, Stage.SAVING, 95)) {
-                throw new Cancelled();
-            }
-            boolean stored = database.transaction(c -> {
+            // one borrow: the stages reported since the model call, "saving", then the menu and SUCCEEDED
+            boolean stored = progress.flushThen(Stage.SAVING, 95, c -> {
                 UUID menuId = menus.store(c, id, job.userId(), job.request(), planned.plan(), planned.usage());
                 if (!jobs.succeed(c, id, menuId)) {
                     c.rollback(); // cancelled meanwhile: keep no menu

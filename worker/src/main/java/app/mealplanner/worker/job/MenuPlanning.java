@@ -29,8 +29,8 @@ public class MenuPlanning {
         this.modelConfig = modelConfig;
     }
 
+    /** The job is already in the planning stage ({@code MenuJobs.start}); the model path reports the rest. */
     public PlannedMenu plan(MenuJob job, Progress progress) {
-        progress.report(Stage.PLANNING, 10);
         // the seed comes from the job id, so a retried job plans the same catalog menu
         long seed = job.id().getMostSignificantBits() ^ job.id().getLeastSignificantBits();
         if (modelConfig.configured()) {
