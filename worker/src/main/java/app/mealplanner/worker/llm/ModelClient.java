@@ -69,6 +69,12 @@ public class ModelClient {
             ModelException failure = classify(response);
             outcome = failure.code();
             throw failure;
+        } catch (ProcessingException | io.vertx.core.VertxException e) {
+            // the connection broke while the answer was being read (closed or reset by the server)
+            ModelException failure = transportFailure(e);
+            outcome = failure.code();
+            metrics.counter("menu.model.errors", "code", failure.code()).increment();
+            throw failure;
         } catch (ModelException e) {
             metrics.counter("menu.model.errors", "code", e.code()).increment();
             throw e;
@@ -83,15 +89,23 @@ public class ModelClient {
         } catch (jakarta.ws.rs.WebApplicationException e) {
             // the REST client's default mapper turns >= 400 into this; the response is what we classify
             return e.getResponse();
-        } catch (ProcessingException e) {
-            if (Thread.currentThread().isInterrupted() || causedBy(e, InterruptedException.class)
-                    || causedBy(e, InterruptedIOException.class) && Thread.interrupted()) {
-                Thread.currentThread().interrupt();
-                throw new ModelException.Interrupted(e);
-            }
-            throw new ModelException.Unavailable("MODEL_UNAVAILABLE", "cannot reach the model API: "
-                    + rootMessage(e), null, e);
+        } catch (ProcessingException | io.vertx.core.VertxException e) {
+            throw transportFailure(e);
         }
+    }
+
+    /**
+     * A call that broke below HTTP: our interruption (the job is being cancelled or the worker stops), or
+     * the model's side refusing, resetting or closing the connection, which is worth another try.
+     */
+    private static ModelException transportFailure(RuntimeException e) {
+        if (Thread.currentThread().isInterrupted() || causedBy(e, InterruptedException.class)
+                || causedBy(e, InterruptedIOException.class) && Thread.interrupted()) {
+            Thread.currentThread().interrupt();
+            return new ModelException.Interrupted(e);
+        }
+        return new ModelException.Unavailable("MODEL_UNAVAILABLE", "cannot reach the model API: "
+                + rootMessage(e), null, e);
     }
 
     /** Turns an error response into what a retry, the breaker and the job should make of it. */

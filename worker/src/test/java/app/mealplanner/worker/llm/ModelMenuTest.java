@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
@@ -121,6 +122,21 @@ class ModelMenuTest {
     void shouldRetryTwoServerErrorsThenSucceed() throws Exception {
         MenuJob job = testJobs.queued(REQUEST);
         failThenSucceed(job, 2, 500);
+        assertThat(succeeded(job).source()).isEqualTo("llm");
+        assertThat(calls()).hasSize(3);
+    }
+
+    @Test
+    void shouldRetryAConnectionResetOrClosedMidAnswerThenSucceed() throws Exception {
+        MenuJob job = testJobs.queued(REQUEST);
+        model.stubFor(post(COMPLETIONS).inScenario("broken").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("reset"));
+        model.stubFor(post(COMPLETIONS).inScenario("broken").whenScenarioStateIs("reset")
+                .willReturn(aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK)).willSetStateTo("cut"));
+        model.stubFor(post(COMPLETIONS).inScenario("broken").whenScenarioStateIs("cut")
+                .willReturn(okJson(FakeModel.completion(validDays(job)))));
+
+        // both broken connections are retried like a 5xx, not served from the catalog
         assertThat(succeeded(job).source()).isEqualTo("llm");
         assertThat(calls()).hasSize(3);
     }
