@@ -1,12 +1,17 @@
 package app.mealplanner.api.events;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -31,6 +36,9 @@ import app.mealplanner.common.job.MenuJobs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
 
 /**
  * Fans job changes out to this process's SSE subscribers. One LISTEN connection per api process on
@@ -98,7 +106,7 @@ public class JobEventHub {
         UUID id = current.id();
         Set<Subscription> set = subscribers.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
         Subscription[] self = new Subscription[1];
-        self[0] = new Subscription(id, lastEventId, sink, sse, () -> unsubscribe(id, self[0]));
+        self[0] = new Subscription(id, lastEventId, sink, sse, currentEventLoop(), () -> unsubscribe(id, self[0]));
         set.add(self[0]);
         MenuJob latest = jobs.find(id).orElse(current);
         JobEvent now = JobEvent.of(latest.version() >= current.version() ? latest : current);
@@ -134,7 +142,12 @@ public class JobEventHub {
         deliver(event);
     }
 
-    /** Encodes the event once (JSON and SSE frame) and offers that one frame to each subscriber. */
+    /**
+     * Encodes the event once (JSON and SSE frame) and hands each event loop the subscribers whose
+     * connections it owns in one task: the loops write in parallel, each write on its own thread, instead
+     * of this thread queueing one cross-thread write per subscriber (SSE bench: that serial part grew
+     * to ~120 ms at 10,000 subscribers).
+     */
     private void deliver(JobEvent event) {
         Set<Subscription> set = subscribers.get(event.id());
         Sse current = sse;
@@ -142,9 +155,27 @@ public class JobEventHub {
             return;
         }
         OutboundSseEvent out = encode(current, event);
+        Map<Executor, List<Subscription>> byLoop = new HashMap<>();
         for (Subscription s : set) {
-            s.offer(event, out);
+            if (s.eventLoop() == null) {
+                s.offer(event, out);
+            } else {
+                byLoop.computeIfAbsent(s.eventLoop(), loop -> new ArrayList<>()).add(s);
+            }
         }
+        byLoop.forEach((loop, batch) -> {
+            try {
+                loop.execute(() -> batch.forEach(s -> s.offer(event, out)));
+            } catch (RejectedExecutionException shuttingDown) {
+                batch.forEach(s -> s.offer(event, out));
+            }
+        });
+    }
+
+    /** The event loop of the current request's connection (Vert.x context), if there is one. */
+    private static Executor currentEventLoop() {
+        Context context = Vertx.currentContext();
+        return context instanceof ContextInternal internal ? internal.nettyEventLoop() : null;
     }
 
     private OutboundSseEvent encode(Sse with, JobEvent event) {

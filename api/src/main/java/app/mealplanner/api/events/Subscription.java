@@ -1,6 +1,7 @@
 package app.mealplanner.api.events;
 
 import java.util.UUID;
+import java.util.concurrent.Executor;
 
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
@@ -17,10 +18,13 @@ final class Subscription {
     private final SseEventSink sink;
     private final Sse sse;
     private final Runnable onClose;
+    private final Executor eventLoop;
     private long lastVersion;
     private boolean closed;
 
-    Subscription(UUID jobId, long lastVersion, SseEventSink sink, Sse sse, Runnable onClose) {
+    /** {@code eventLoop}: the thread that owns the client's connection, or null when not known. */
+    Subscription(UUID jobId, long lastVersion, SseEventSink sink, Sse sse, Executor eventLoop, Runnable onClose) {
+        this.eventLoop = eventLoop;
         this.jobId = jobId;
         this.lastVersion = lastVersion;
         this.sink = sink;
@@ -30,6 +34,10 @@ final class Subscription {
 
     UUID jobId() {
         return jobId;
+    }
+
+    Executor eventLoop() {
+        return eventLoop;
     }
 
     /** Sends {@code out}, the encoded {@code event}, unless the client already has this version or a newer one. */
