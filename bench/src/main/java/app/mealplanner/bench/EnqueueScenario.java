@@ -278,22 +278,27 @@ final class EnqueueScenario extends Scenario {
 
                 **Why the target is missed.** The machine's CPU is the limit (both cores busy), not a pool or a lock:
                 the reference commits one 300-byte row per statement, while one `POST /api/menus` is (1) an RS256
-                signature check and JWT parsing, (2) JSON binding, bean validation and a SHA-256 of the request,
-                (3) a transaction of four statements (lock the user row, count active jobs, hourly quota, insert the
-                row), (4) JobRunr's enqueue — a second transaction on another pooled connection that serialises the
-                job to JSON and inserts it into `jobrunr_jobs` — and (5) a third borrow for `NOTIFY jobrunr_wakeup`:
-                about seven statements and three commits where the reference has one, plus the api's own Java work,
-                which costs more CPU than PostgreSQL's share (per-request figures above). 25 % of the reference
-                would mean the whole request costing about four bare INSERTs, which this design cannot reach on two
-                shared cores. The reference is also flattered by the embedded server's `synchronous_commit=off`
-                (see Database below): commits do not wait for the WAL flush, so an INSERT is almost free.
+                signature check and JWT parsing — every measured request is a new user with a new token, so the
+                api's verified-token cache cannot help here, as it does for polling — (2) JSON binding, bean
+                validation and a SHA-256 of the request, (3) a transaction of four statements (lock the user row,
+                count active jobs, hourly quota, insert the row) and (4) JobRunr's enqueue — a second transaction on
+                another pooled connection that serialises the job to JSON and inserts it into `jobrunr_jobs`: six
+                statements and two commits where the reference has one, plus the api's own Java work, which costs
+                more CPU than PostgreSQL's share (per-request figures above). 25 % of the reference would mean the
+                whole request costing about four bare INSERTs, which this design cannot reach on two shared cores.
+                The reference is also flattered by the embedded server's `synchronous_commit=off` (see Database
+                below): commits do not wait for the WAL flush, so an INSERT is almost free.
 
-                What I would change in the api and common (not done here, outside bench/), largest effect first:
-                cache verified access tokens until they expire (see the status-reads report: the signature check is
-                half of a status read's CPU and a good share of this path's, see the profile); fold the per-user rules and the insert into
-                one statement (a CTE or a SQL function: four round trips become one); send the wake-up from a trigger
-                on `jobrunr_jobs` inserts instead of a separate pooled `NOTIFY` (one borrow and round trip less). The
-                profile below shows where the api's CPU goes.
+                What changed after the first report (2026-11-23: 810 and 1,101 req/s, 2 %): its profile showed
+                38 % of the api's CPU in `VertxBlockingInput.handle`, the event loop spinning on the monitor
+                RESTEasy Reactive uses to hand a blocking endpoint its body chunk by chunk; bodies that announce at
+                most 64 KiB are now read on the event loop first (`BodyPreRead`). The wake-up `NOTIFY` for the
+                workers no longer costs each request a pooled connection: one background sender folds concurrent
+                wake-ups into one. Not done, and why: folding the per-user rules and the insert into one statement
+                would need a SQL function (a single statement's CTEs share one snapshot, so the count after the
+                row lock would not see a concurrent commit and the limit could be exceeded) for about a tenth of
+                the api's CPU per request; the checks stay in Java, in one transaction. The profile below shows
+                where the api's CPU goes now.
                 """);
         return a.toString();
     }

@@ -68,6 +68,12 @@ final class IsolationScenario extends Scenario {
         idleQueue = idleQueueSampler.stop();
         Map<String, Double> idleCpu = idleMeter.stop();
         log("isolation: idle p50 %.2f ms p99 %.2f ms", idle.p(50), idle.p(99));
+        pin(api, "0");
+        pin(worker, "1");
+        pinnedIdle = Load.open(HOST, api.port, CONNECTIONS, RATE, measure, reads, s -> s == 200, null);
+        pin(api, "0-" + (Machine.cores() - 1));
+        pin(worker, "0-" + (Machine.cores() - 1));
+        log("isolation: idle, api and worker on a core each: p50 %.2f ms p99 %.2f ms", pinnedIdle.p(50), pinnedIdle.p(99));
 
         Population users = stack.population("load", 4000);
         Load.Result busy;
@@ -102,9 +108,30 @@ final class IsolationScenario extends Scenario {
             running = keeper.active();
             callsDuring = model.calls() - calls;
             log("isolation: with %.0f in flight p50 %.2f ms p99 %.2f ms", running, busy.p(50), busy.p(99));
+            // the same with the api and the worker on a core each, as separate pods with CPU requests would be
+            pin(api, "0");
+            pin(worker, "1");
+            Thread.sleep(2000); // let the pinned processes settle
+            pinnedBusy = Load.open(HOST, api.port, CONNECTIONS, RATE, measure, reads, s -> s == 200, null);
+            pin(api, "0-" + (Machine.cores() - 1));
+            pin(worker, "0-" + (Machine.cores() - 1));
+            log("isolation: pinned, with %d in flight p50 %.2f ms p99 %.2f ms", keeper.active(), pinnedBusy.p(50),
+                    pinnedBusy.p(99));
             keeper.target(0);
         }
         return report(idle, busy, idleCpu, busyCpu, running, apiPoolWait, callsDuring, menus, workerEnv, warm, measure);
+    }
+
+    private Load.Result pinnedIdle;
+    private Load.Result pinnedBusy;
+
+    /** Restricts every thread of the app's process to the given cores ({@code taskset -a -p -c}). */
+    private static void pin(App app, String cores) throws Exception {
+        Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", cores, String.valueOf(app.pid()))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("taskset failed for " + app.name);
+        }
     }
 
     static String perSecond(Load.Result r) {
@@ -142,6 +169,12 @@ final class IsolationScenario extends Scenario {
         f.append(LATENCY_HEADER.replace("| run |", "| generations in flight |")).append('\n');
         f.append(latencyRow("none", idle)).append('\n');
         f.append(latencyRow(String.format("%d (%.0f active at the end)", IN_FLIGHT, running), busy)).append('\n');
+        f.append(latencyRow("none; api on core 0, worker on core 1", pinnedIdle)).append('\n');
+        f.append(latencyRow(IN_FLIGHT + "; api on core 0, worker on core 1", pinnedBusy)).append('\n');
+        f.append(String.format("%nThe last two rows pin the api's and the worker's threads to a core each (`taskset -a -p`), "
+                + "as separate pods with CPU requests would be (PostgreSQL, the fake model and the load generator still "
+                + "float over both cores): p99 ratio %.2f× (%s ÷ %s).%n", pinnedBusy.p(99) / pinnedIdle.p(99),
+                Report.ms(pinnedBusy.p(99)), Report.ms(pinnedIdle.p(99))));
         f.append("\nOffered: ").append((int) RATE).append(" req/s on ").append(CONNECTIONS)
                 .append(" connections, both runs. Statuses: ").append(idle.statuses()).append(" / ").append(busy.statuses())
                 .append(". Model calls answered during the loaded run: ").append(calls).append(" (")
@@ -162,7 +195,7 @@ final class IsolationScenario extends Scenario {
         f.append("- 1000 in flight: ").append(CpuMeter.inline(busyCpu)).append('\n');
         r.figures(f.toString());
         r.reference("The same reads, same rate, same api process, same run, a minute earlier with nothing in flight.");
-        r.analysis(IsolationAnalysis.text(idle, busy, idleCpu, busyCpu, busyQueue, apiPoolWait,
+        r.analysis(IsolationAnalysis.text(pinnedIdle, pinnedBusy, idle, busy, idleCpu, busyCpu, busyQueue, apiPoolWait,
                 calls / (measure.toMillis() / 1000.0)) + "\n" + profile);
         r.method(READERS + " reader users each get 3 menus through the real pipeline first (" + menus + " menus in "
                 + "all). Reads: `GET /api/menus?limit=20` with a reader's token, round robin, open model at a "
@@ -172,7 +205,9 @@ final class IsolationScenario extends Scenario {
                 + "100 submissions per second go on during the measurement), reached gradually over 10 s so that "
                 + "completions come at a steady rate rather than in waves, waits until 90 % run and 3 s more, and "
                 + "measures "
-                + "the same reads for " + measure.toSeconds() + " s.");
+                + "the same reads for " + measure.toSeconds() + " s. Each of the two measurements is repeated right "
+                + "after it with the api's threads pinned to core 0 and the worker's to core 1 (`taskset -a -p -c`), "
+                + "and unpinned again afterwards.");
         r.setup("Worker env: " + envTable(workerEnv) + "; api env " + envTable(stack.apiEnv()) + "; `java "
                 + String.join(" ", Stack.JVM) + "`; everything on the same " + Machine.cores() + " cores.");
         r.database(stack);

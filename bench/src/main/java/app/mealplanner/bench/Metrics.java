@@ -36,10 +36,12 @@ final class Metrics {
     double sum(String name, String... labelParts) {
         double total = 0;
         boolean any = false;
-        for (String line : text.split("\n")) {
-            if (line.startsWith("#") || !line.startsWith(name)) {
+        for (String raw : text.split("\n")) {
+            if (raw.startsWith("#") || !raw.startsWith(name)) {
                 continue;
             }
+            // OpenMetrics may append an exemplar: `name{labels} value # {trace_id="…"} 1.0 1795456697.9`
+            String line = raw.contains(" # ") ? raw.substring(0, raw.indexOf(" # ")) : raw;
             int space = line.lastIndexOf(' ');
             String series = line.substring(0, space);
             String seriesName = series.contains("{") ? series.substring(0, series.indexOf('{')) : series;

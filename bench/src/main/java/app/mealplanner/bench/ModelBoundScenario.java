@@ -27,7 +27,13 @@ final class ModelBoundScenario extends Scenario {
 
     record Level(int inFlight, double jobsPerSecond, double ideal, double meanRunning, double meanQueued,
             double heapMax, double activeMax, double awaitingMax, double callsPerSecond, double jobP50, long failed,
-            long fallbacks, int modelConnections, Map<String, Double> cpu) {
+            long fallbacks, int modelConnections, Map<String, Double> cpu, double queueWaitMs, double runMs,
+            double modelCallMs) {
+
+        /** Jobs the bench had not yet replaced (finished, replacement not yet submitted), on average. */
+        double topUpGap() {
+            return Math.max(0, inFlight - meanRunning - meanQueued);
+        }
     }
 
     /** Extra worker settings from the environment (BENCH_MODEL_WORKER_ENV="K=V,K=V"), e.g. to try a fix. */
@@ -116,6 +122,7 @@ final class ModelBoundScenario extends Scenario {
             List<long[]> states = new ArrayList<>();
             int modelConnections = 0;
             Profiler profiler = n == 500 ? Profiler.start(worker, "model-" + n + "-" + worker.name) : null;
+            Metrics before = Metrics.of(worker);
             Timestamp from = now(c);
             long end = System.nanoTime() + measure.toNanos();
             while (System.nanoTime() < end) {
@@ -125,6 +132,7 @@ final class ModelBoundScenario extends Scenario {
                 Thread.sleep(250); // the sampling interval of queue states and model connections
             }
             Timestamp to = now(c);
+            Metrics after = Metrics.of(worker);
             Map<String, Double> cpu = meter.stop();
 
             if (profiler != null) {
@@ -142,10 +150,15 @@ final class ModelBoundScenario extends Scenario {
             long failed = count(c, "select count(*) from menu_job where finished_at >= ? and finished_at < ? "
                     + "and status <> 'SUCCEEDED'", from, to);
             double jobP50 = median(c, from, to);
+            double[] phases = phases(c, from, to);
+            String ok = "outcome=\"ok\"";
+            double modelCallMs = 1000 * (after.sum("menu_model_call_seconds_sum", ok) - before.sum("menu_model_call_seconds_sum", ok))
+                    / (after.sum("menu_model_call_seconds_count", ok) - before.sum("menu_model_call_seconds_count", ok));
             Level level = new Level(n, llm / seconds, n / (LATENCY.toMillis() / 1000.0),
                     states.stream().mapToLong(s -> s[0]).average().orElse(0),
                     states.stream().mapToLong(s -> s[1]).average().orElse(0), heap.max(), active.max(),
-                    awaiting.max(), calls / seconds, jobP50, failed, catalog, modelConnections, cpu);
+                    awaiting.max(), calls / seconds, jobP50, failed, catalog, modelConnections, cpu, phases[0],
+                    phases[1], modelCallMs);
             log("model-bound: %d in flight: %.1f model menus/s (ideal %.0f), %d catalog fallbacks, running %.0f queued %.0f, "
                     + "heap %.0f MiB, connections max %.0f (waiting max %.0f), model calls %.0f/s", n, level.jobsPerSecond(),
                     level.ideal(), catalog, level.meanRunning(), level.meanQueued(), level.heapMax() / 1048576,
@@ -165,6 +178,20 @@ final class ModelBoundScenario extends Scenario {
         try (PreparedStatement ps = c.prepareStatement("select clock_timestamp()"); ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getTimestamp(1);
+        }
+    }
+
+    /** Mean queue wait (created→started) and run time (started→finished), ms, of the jobs finished in the window. */
+    private static double[] phases(Connection c, Timestamp from, Timestamp to) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("select avg(extract(epoch from started_at - created_at)) * 1000, "
+                + "avg(extract(epoch from finished_at - started_at)) * 1000 from menu_job where finished_at >= ? "
+                + "and finished_at < ? and status = 'SUCCEEDED'")) {
+            ps.setTimestamp(1, from);
+            ps.setTimestamp(2, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new double[] {rs.getDouble(1), rs.getDouble(2)};
+            }
         }
     }
 
@@ -206,6 +233,17 @@ final class ModelBoundScenario extends Scenario {
         }
         if (fixed != null) {
             f.append(row("diagnostic: " + envTable(DIAGNOSTIC_ENV), fixed));
+        }
+        f.append("\nWhere a job's time went (means over the jobs that succeeded in the window; queue and run times "
+                + "from `menu_job`, PostgreSQL's clock; the model call as the worker's `menu_model_call_seconds` timed it, "
+                + "retries included):\n\n| in flight | cycle (queue + run) | waiting in the queue | running | of which the "
+                + "model call | of which the rest of the job | jobs not yet replaced by the bench (mean) |\n"
+                + "|---|---|---|---|---|---|---|\n");
+        for (Level l : levels) {
+            f.append("| ").append(l.inFlight()).append(" | ").append(Report.ms(l.queueWaitMs() + l.runMs())).append(" | ")
+                    .append(Report.ms(l.queueWaitMs())).append(" | ").append(Report.ms(l.runMs())).append(" | ")
+                    .append(Report.ms(l.modelCallMs())).append(" | ").append(Report.ms(l.runMs() - l.modelCallMs()))
+                    .append(" | ").append(Report.num(l.topUpGap())).append(" |\n");
         }
         f.append("\nCPU per run (cores busy of ").append(Machine.cores()).append("):\n\n");
         for (Level l : levels) {
