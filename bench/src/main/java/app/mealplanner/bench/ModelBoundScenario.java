@@ -149,16 +149,16 @@ final class ModelBoundScenario extends Scenario {
                     + "and j.finished_at < ? and j.status = 'SUCCEEDED' and m.source = 'catalog'", from, to);
             long failed = count(c, "select count(*) from menu_job where finished_at >= ? and finished_at < ? "
                     + "and status <> 'SUCCEEDED'", from, to);
-            double jobP50 = median(c, from, to);
-            double[] phases = phases(c, from, to);
+            double[] times = times(c, from, to);
+            double jobP50 = times[0];
             String ok = "outcome=\"ok\"";
             double modelCallMs = 1000 * (after.sum("menu_model_call_seconds_sum", ok) - before.sum("menu_model_call_seconds_sum", ok))
                     / (after.sum("menu_model_call_seconds_count", ok) - before.sum("menu_model_call_seconds_count", ok));
             Level level = new Level(n, llm / seconds, n / (LATENCY.toMillis() / 1000.0),
                     states.stream().mapToLong(s -> s[0]).average().orElse(0),
                     states.stream().mapToLong(s -> s[1]).average().orElse(0), heap.max(), active.max(),
-                    awaiting.max(), calls / seconds, jobP50, failed, catalog, modelConnections, cpu, phases[0],
-                    phases[1], modelCallMs);
+                    awaiting.max(), calls / seconds, jobP50, failed, catalog, modelConnections, cpu, times[1],
+                    times[2], modelCallMs);
             log("model-bound: %d in flight: %.1f model menus/s (ideal %.0f), %d catalog fallbacks, running %.0f queued %.0f, "
                     + "heap %.0f MiB, connections max %.0f (waiting max %.0f), model calls %.0f/s", n, level.jobsPerSecond(),
                     level.ideal(), catalog, level.meanRunning(), level.meanQueued(), level.heapMax() / 1048576,
@@ -181,30 +181,21 @@ final class ModelBoundScenario extends Scenario {
         }
     }
 
-    /** Mean queue wait (created→started) and run time (started→finished), ms, of the jobs finished in the window. */
-    private static double[] phases(Connection c, Timestamp from, Timestamp to) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement("select avg(extract(epoch from started_at - created_at)) * 1000, "
-                + "avg(extract(epoch from finished_at - started_at)) * 1000 from menu_job where finished_at >= ? "
-                + "and finished_at < ? and status = 'SUCCEEDED'")) {
-            ps.setTimestamp(1, from);
-            ps.setTimestamp(2, to);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new double[] {rs.getDouble(1), rs.getDouble(2)};
-            }
-        }
-    }
-
-    /** Median created→finished time (ms) of the jobs that finished in the window. */
-    private static double median(Connection c, Timestamp from, Timestamp to) throws Exception {
+    /**
+     * Of the jobs that finished in the window: the median created→finished time of all, and the mean queue
+     * wait (created→started) and run time (started→finished) of those that succeeded, all in ms.
+     */
+    private static double[] times(Connection c, Timestamp from, Timestamp to) throws Exception {
         try (PreparedStatement ps = c.prepareStatement("select percentile_cont(0.5) within group (order by "
-                + "extract(epoch from finished_at - created_at)) * 1000 from menu_job where finished_at >= ? "
-                + "and finished_at < ?")) {
+                + "extract(epoch from finished_at - created_at)) * 1000, "
+                + "avg(extract(epoch from started_at - created_at)) filter (where status = 'SUCCEEDED') * 1000, "
+                + "avg(extract(epoch from finished_at - started_at)) filter (where status = 'SUCCEEDED') * 1000 "
+                + "from menu_job where finished_at >= ? and finished_at < ?")) {
             ps.setTimestamp(1, from);
             ps.setTimestamp(2, to);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getDouble(1);
+                return new double[] {rs.getDouble(1), rs.getDouble(2), rs.getDouble(3)};
             }
         }
     }
@@ -236,7 +227,7 @@ final class ModelBoundScenario extends Scenario {
         }
         f.append("\nWhere a job's time went (means over the jobs that succeeded in the window; queue and run times "
                 + "from `menu_job`, PostgreSQL's clock; the model call as the worker's `menu_model_call_seconds` timed it, "
-                + "retries included):\n\n| in flight | cycle (queue + run) | waiting in the queue | running | of which the "
+                + "successful attempts only):\n\n| in flight | cycle (queue + run) | waiting in the queue | running | of which the "
                 + "model call | of which the rest of the job | jobs not yet replaced by the bench (mean) |\n"
                 + "|---|---|---|---|---|---|---|\n");
         for (Level l : levels) {

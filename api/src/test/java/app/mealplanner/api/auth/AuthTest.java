@@ -66,10 +66,13 @@ class AuthTest {
         Api.as(forged).get("/api/jobs").then().statusCode(401);
     }
 
+    /** The token cache's counter from /q/metrics (OpenMetrics: an exemplar may follow the value). */
     private static double cacheCount(String result) {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith("menu_auth_token_cache_total{") && l.contains("result=\"" + result + "\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf("} ") + 2).split(" ")[0])).sum(); // "# {exemplar}" may follow
+        return metrics.lines()
+                .filter(l -> l.startsWith("menu_auth_token_cache_total{") && l.contains("result=\"" + result + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf("} ") + 2).split(" ")[0]))
+                .sum();
     }
 
     @Test

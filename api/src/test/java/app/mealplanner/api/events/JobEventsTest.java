@@ -3,7 +3,6 @@ package app.mealplanner.api.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +16,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import app.mealplanner.api.support.Api;
+import app.mealplanner.api.support.Backends;
 import app.mealplanner.common.testing.SseClient;
 import app.mealplanner.common.db.Database;
 import app.mealplanner.common.job.MenuJob;
@@ -76,12 +76,7 @@ class JobEventsTest {
 
         int pid = hub.listenerBackendPid();
         assertThat(pid).isPositive();
-        database.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("select pg_terminate_backend(?)")) {
-                ps.setInt(1, pid);
-                return ps.execute();
-            }
-        });
+        Backends.terminate(database, pid);
         finish(id); // committed while nobody listens: the notification is lost
 
         assertThat(client.done().get(20, TimeUnit.SECONDS)).isEqualTo(200);

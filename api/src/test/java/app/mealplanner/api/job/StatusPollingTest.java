@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import app.mealplanner.api.events.JobEventHub;
 import app.mealplanner.api.support.Api;
+import app.mealplanner.api.support.Backends;
 import app.mealplanner.common.db.Database;
 import app.mealplanner.common.job.MenuJobs;
 import app.mealplanner.common.job.Stage;
@@ -86,12 +86,7 @@ class StatusPollingTest {
 
         int pid = hub.listenerBackendPid();
         assertThat(pid).isPositive();
-        database.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("select pg_terminate_backend(?)")) {
-                ps.setInt(1, pid);
-                return ps.execute();
-            }
-        });
+        Backends.terminate(database, pid);
         jobs.start(id); // committed while nobody here listens: its notification is lost
 
         await().atMost(Duration.ofSeconds(20)).until(() -> hub.listenerBackendPid() > 0 && hub.listenerBackendPid() != pid);
