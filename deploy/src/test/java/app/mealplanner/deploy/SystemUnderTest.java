@@ -36,6 +36,7 @@ final class SystemUnderTest {
     final StaticSite refusedSite;
     final String dashboardPassword = LocalSecrets.newPassword();
     final int dashboardPort;
+    private final Map<String, String> apiEnv;
 
     private SystemUnderTest() throws Exception {
         database = EmbeddedDatabase.startTemporary();
@@ -59,7 +60,7 @@ final class SystemUnderTest {
         workerEnv.put("OPENAI_BASE_URL", "http://localhost:" + model.port() + "/v1");
         workerEnv.put("OPENAI_API_KEY", "sk-e2e-fake");
 
-        Map<String, String> apiEnv = new HashMap<>(env);
+        apiEnv = new HashMap<>(env);
         apiEnv.put("JWT_PUBLIC_KEY_LOCATION", keys.resolve("public.pem").toString());
         apiEnv.put("JWT_PRIVATE_KEY_LOCATION", keys.resolve("private.pem").toString());
         apiEnv.put("CORS_ORIGINS", allowedSite.origin());
@@ -92,6 +93,11 @@ final class SystemUnderTest {
         env.put("OPENAI_BASE_URL", "http://localhost:" + model.port() + "/v1");
         env.put("OPENAI_API_KEY", "sk-e2e-fake");
         return env;
+    }
+
+    /** The environment of an extra api process on this system's database, with the same signing keys. */
+    Map<String, String> apiEnv() {
+        return new HashMap<>(apiEnv);
     }
 
     /** Registers a new user through the first api and returns its access token. */

@@ -34,6 +34,7 @@ import app.mealplanner.common.db.PgListener;
 import app.mealplanner.common.job.MenuJob;
 import app.mealplanner.common.job.MenuJobs;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Context;
@@ -88,12 +89,25 @@ public class JobEventHub {
         timer.scheduleAtFixedRate(this::heartbeat, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Closes every stream with a reconnect hint before the HTTP server stops. */
+    /**
+     * At the very start of shutdown, before the HTTP server waits for open requests (an open stream is
+     * one, and would hold the shutdown up for its whole timeout): every stream is ended with a reconnect
+     * hint, so clients come back after 2 s, to another pod. Needs {@code quarkus.shutdown.delay-enabled}.
+     */
+    void shuttingDown(@Observes ShutdownDelayInitiatedEvent event) {
+        closeAllStreams();
+    }
+
+    /** Stops listening; any stream still open (none, normally) is ended the same way. */
     void stop(@Observes @Priority(1) ShutdownEvent event) {
         timer.shutdownNow();
         if (listener != null) {
             listener.close();
         }
+        closeAllStreams();
+    }
+
+    private void closeAllStreams() {
         subscribers.values().forEach(set -> set.forEach(s -> s.closeWithRetryHint(2000)));
     }
 

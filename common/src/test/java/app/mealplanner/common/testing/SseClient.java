@@ -27,6 +27,7 @@ public final class SseClient {
     private final List<String> comments = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Integer> done;
     private volatile int status;
+    private volatile long retryMillis = -1;
 
     private SseClient(URI uri, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
@@ -61,6 +62,8 @@ public final class SseClient {
                 current[1] = line.substring(3).trim();
             } else if (line.startsWith("data:")) {
                 data.append(line.substring(5).trim());
+            } else if (line.startsWith("retry:")) {
+                retryMillis = Long.parseLong(line.substring(6).trim());
             }
         });
     }
@@ -71,6 +74,11 @@ public final class SseClient {
 
     public List<String> comments() {
         return comments;
+    }
+
+    /** The last reconnect delay the server asked for ({@code retry:}), or -1. */
+    public long retryMillis() {
+        return retryMillis;
     }
 
     public int status() {
