@@ -2,6 +2,7 @@
 # Runs the Smart Meal Planner locally: embedded PostgreSQL (port 5433, data in .data/pg), the worker
 # (health on 8081, JobRunr dashboard on 8000) and the api (8080). Ctrl-C stops all three.
 # With QUARKUS_DATASOURCE_JDBC_URL set, that database is used instead of the embedded one.
+# API_PORT, WORKER_PORT, DASHBOARD_PORT and DB_PORT move the four ports (to run two copies side by side).
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -29,8 +30,14 @@ trap 'stop_all; exit 130' INT
 trap 'stop_all; exit 143' TERM
 trap 'stop_all' EXIT
 
+API_PORT=${API_PORT:-8080}
+WORKER_PORT=${WORKER_PORT:-8081}
+DASHBOARD_PORT=${DASHBOARD_PORT:-8000}
+DB_PORT=${DB_PORT:-5433}
+export MENU_DASHBOARD_PORT="$DASHBOARD_PORT"
+
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for port in 8080 8081 8000; do
+for port in "$API_PORT" "$WORKER_PORT" "$DASHBOARD_PORT"; do
   port_free "$port" || { echo "error: port $port is in use; stop what runs there first." >&2; exit 1; }
 done
 
@@ -42,9 +49,9 @@ fi
 LAUNCHER_CP="$ROOT/common/target/classes:$(cat common/target/launcher.classpath)"
 
 if [ -z "${QUARKUS_DATASOURCE_JDBC_URL:-}" ]; then
-  port_free 5433 || { echo "error: port 5433 is in use (another PostgreSQL or run.sh?)." >&2; exit 1; }
-  echo "Starting embedded PostgreSQL on 5433 (data in .data/pg)..."
-  java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$LAUNCHER_CP" app.mealplanner.common.local.LocalEnvironment --data "$DATA" --port 5433 \
+  port_free "$DB_PORT" || { echo "error: port $DB_PORT is in use (another PostgreSQL or run.sh?)." >&2; exit 1; }
+  echo "Starting embedded PostgreSQL on $DB_PORT (data in .data/pg)..."
+  java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$LAUNCHER_CP" app.mealplanner.common.local.LocalEnvironment --data "$DATA" --port "$DB_PORT" \
     > "$LOGS/postgres.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 120); do
@@ -53,7 +60,7 @@ if [ -z "${QUARKUS_DATASOURCE_JDBC_URL:-}" ]; then
     sleep 0.5
   done
   grep -q '^READY' "$LOGS/postgres.log" || { echo "error: PostgreSQL not ready after 60 s" >&2; exit 1; }
-  export QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://localhost:5433/postgres"
+  export QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://localhost:$DB_PORT/postgres"
   export QUARKUS_DATASOURCE_USERNAME="${QUARKUS_DATASOURCE_USERNAME:-postgres}"
   export QUARKUS_DATASOURCE_PASSWORD="${QUARKUS_DATASOURCE_PASSWORD:-postgres}"
 else
@@ -67,43 +74,43 @@ done < "$DATA/local.env"
 
 JVM_OPTS=(-Xmx512m -XX:+UseSerialGC)
 echo "Starting worker and api..."
-java "${JVM_OPTS[@]}" -jar worker/target/quarkus-app/quarkus-run.jar > "$LOGS/worker.log" 2>&1 &
+QUARKUS_HTTP_PORT="$WORKER_PORT" java "${JVM_OPTS[@]}" -jar worker/target/quarkus-app/quarkus-run.jar > "$LOGS/worker.log" 2>&1 &
 PIDS+=($!)
-java "${JVM_OPTS[@]}" -jar api/target/quarkus-app/quarkus-run.jar > "$LOGS/api.log" 2>&1 &
+QUARKUS_HTTP_PORT="$API_PORT" java "${JVM_OPTS[@]}" -jar api/target/quarkus-app/quarkus-run.jar > "$LOGS/api.log" 2>&1 &
 PIDS+=($!)
 
 ready() { curl -fsS -o /dev/null "http://localhost:$1/q/health/ready" 2>/dev/null; }
 for _ in $(seq 1 180); do
-  ready 8081 && ready 8080 && break
+  ready "$WORKER_PORT" && ready "$API_PORT" && break
   for pid in "${PIDS[@]}"; do
     kill -0 "$pid" 2>/dev/null || { echo "error: a process exited; see $LOGS/worker.log and $LOGS/api.log" >&2; exit 1; }
   done
   sleep 0.5
 done
-ready 8081 && ready 8080 || { echo "error: not ready after 90 s; see $LOGS/" >&2; exit 1; }
+ready "$WORKER_PORT" && ready "$API_PORT" || { echo "error: not ready after 90 s; see $LOGS/" >&2; exit 1; }
 
 cat <<TXT
 
 Smart Meal Planner is running.
-  api             http://localhost:8080
-  Swagger UI      http://localhost:8080/q/swagger-ui
-  OpenAPI         http://localhost:8080/q/openapi
-  worker health   http://localhost:8081/q/health
-  JobRunr board   http://localhost:8000/dashboard  (user: $DASHBOARD_USERNAME  password: $DASHBOARD_PASSWORD)
+  api             http://localhost:$API_PORT
+  Swagger UI      http://localhost:$API_PORT/q/swagger-ui
+  OpenAPI         http://localhost:$API_PORT/q/openapi
+  worker health   http://localhost:$WORKER_PORT/q/health
+  JobRunr board   http://localhost:$DASHBOARD_PORT/dashboard  (user: $DASHBOARD_USERNAME  password: $DASHBOARD_PASSWORD)
   logs            $LOGS/
 
 Try it (copy and paste in another terminal):
-  curl -s -X POST localhost:8080/api/auth/register -H 'Content-Type: application/json' \\
+  curl -s -X POST localhost:$API_PORT/api/auth/register -H 'Content-Type: application/json' \\
        -d '{"email":"ann@example.com","password":"correct horse battery"}'
-  TOKEN=\$(curl -s -X POST localhost:8080/api/auth/login -H 'Content-Type: application/json' \\
+  TOKEN=\$(curl -s -X POST localhost:$API_PORT/api/auth/login -H 'Content-Type: application/json' \\
        -d '{"email":"ann@example.com","password":"correct horse battery"}' | sed -E 's/.*"accessToken":"([^"]+)".*/\\1/')
-  JOB=\$(curl -s -X POST localhost:8080/api/menus -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' \\
+  JOB=\$(curl -s -X POST localhost:$API_PORT/api/menus -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' \\
        -d '{"days":3,"meals":["breakfast","lunch","dinner"],"diet":"vegetarian","allergies":["peanuts"]}' \\
        | sed -E 's/.*"jobId":"([^"]+)".*/\\1/')
-  curl -s localhost:8080/api/jobs/\$JOB -H "Authorization: Bearer \$TOKEN"
-  until curl -s localhost:8080/api/jobs/\$JOB -H "Authorization: Bearer \$TOKEN" | grep -qE '"status":"(SUCCEEDED|FAILED|CANCELLED)"'; do sleep 0.2; done
-  MENU=\$(curl -s localhost:8080/api/jobs/\$JOB -H "Authorization: Bearer \$TOKEN" | sed -E 's/.*"menuId":"([^"]+)".*/\\1/')
-  curl -s localhost:8080/api/menus/\$MENU -H "Authorization: Bearer \$TOKEN"
+  curl -s localhost:$API_PORT/api/jobs/\$JOB -H "Authorization: Bearer \$TOKEN"
+  until curl -s localhost:$API_PORT/api/jobs/\$JOB -H "Authorization: Bearer \$TOKEN" | grep -qE '"status":"(SUCCEEDED|FAILED|CANCELLED)"'; do sleep 0.2; done
+  MENU=\$(curl -s localhost:$API_PORT/api/jobs/\$JOB -H "Authorization: Bearer \$TOKEN" | sed -E 's/.*"menuId":"([^"]+)".*/\\1/')
+  curl -s localhost:$API_PORT/api/menus/\$MENU -H "Authorization: Bearer \$TOKEN"
 
 Press Ctrl-C to stop.
 TXT
