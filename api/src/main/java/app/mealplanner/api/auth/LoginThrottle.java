@@ -1,10 +1,8 @@
 package app.mealplanner.api.auth;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,23 +51,16 @@ public class LoginThrottle {
         Duration purgeEvery();
     }
 
-    private static final String COUNT_ADDRESS = "insert into login_failure_address as f (address, failures, window_start) "
-            + "values (?, 1, now()) on conflict (address) do update set "
-            + "failures = case when f.window_start <= now() - ?::interval then 1 else f.failures + 1 end, "
-            + "window_start = case when f.window_start <= now() - ?::interval then now() else f.window_start end "
-            + "returning failures, ceil(extract(epoch from window_start + ?::interval - now()))";
-    private static final String COUNT_EMAIL = "insert into login_failure as f (email, address, failures, window_start) "
-            + "values (?, ?, 1, now()) on conflict (email, address) do update set "
-            + "failures = case when f.window_start <= now() - ?::interval then 1 else f.failures + 1 end, "
-            + "window_start = case when f.window_start <= now() - ?::interval then now() else f.window_start end "
-            + "returning failures, ceil(extract(epoch from window_start + ?::interval - now()))";
-
     private final Database database;
     private final Config config;
+    private final WindowCounter perAddress;
+    private final WindowCounter perEmail;
 
     public LoginThrottle(Database database, Config config) {
         this.database = database;
         this.config = config;
+        this.perAddress = new WindowCounter("login_failure_address", List.of("address"), "failures", config.window());
+        this.perEmail = new WindowCounter("login_failure", List.of("email", "address"), "failures", config.window());
     }
 
     /**
@@ -77,15 +68,14 @@ public class LoginThrottle {
      * otherwise; throws 429 with Retry-After, counting nothing, when either limit is reached.
      */
     public void attempt(String email, String address) {
-        String window = config.window().toSeconds() + " seconds";
         database.transaction(c -> {
-            long[] perAddress = count(c, COUNT_ADDRESS, window, address);
-            if (perAddress[0] > config.maxFailuresPerAddress()) {
-                throw tooMany(perAddress[1], "Too many failed logins from your network; try again in ");
+            WindowCounter.Count fromAddress = perAddress.increment(c, address);
+            if (fromAddress.value() > config.maxFailuresPerAddress()) {
+                throw tooMany(fromAddress.secondsLeft(), "Too many failed logins from your network; try again in ");
             }
-            long[] perEmail = count(c, COUNT_EMAIL, window, email, address);
-            if (perEmail[0] > config.maxFailures()) {
-                throw tooMany(perEmail[1], "Too many failed logins for this account; try again in ");
+            WindowCounter.Count forEmail = perEmail.increment(c, email, address);
+            if (forEmail.value() > config.maxFailures()) {
+                throw tooMany(forEmail.secondsLeft(), "Too many failed logins for this account; try again in ");
             }
             return null;
         });
@@ -110,37 +100,10 @@ public class LoginThrottle {
     @Scheduled(every = "${menu.login.purge-every:5m}", delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, identity = "login-failure-purge")
     void purge() {
-        String window = config.window().toSeconds() + " seconds";
         try {
-            database.run(c -> {
-                for (String table : new String[] {"login_failure", "login_failure_address"}) {
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "delete from " + table + " where window_start <= now() - ?::interval")) {
-                        ps.setString(1, window);
-                        ps.executeUpdate();
-                    }
-                }
-                return null;
-            });
+            database.run(c -> perEmail.purge(c) + perAddress.purge(c));
         } catch (RuntimeException e) {
             LOG.warnf("purging login failures skipped: %s", e.getMessage());
-        }
-    }
-
-    /** Counts one more in a counter: {failures in the window, seconds until the window ends}. */
-    private static long[] count(Connection c, String sql, String window, String... key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            for (String part : key) {
-                ps.setString(i++, part);
-            }
-            ps.setString(i++, window);
-            ps.setString(i++, window);
-            ps.setString(i, window);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new long[] {rs.getLong(1), Math.max(1, rs.getLong(2))};
-            }
         }
     }
 

@@ -1,8 +1,7 @@
 package app.mealplanner.api.auth;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,36 +41,26 @@ public class RegistrationLimit {
 
     private final Database database;
     private final Config config;
+    private final WindowCounter counter;
 
     public RegistrationLimit(Database database, Config config) {
         this.database = database;
         this.config = config;
+        this.counter = new WindowCounter("registration_count", List.of("address"), "registrations", config.window());
     }
 
     /** Counts a registration from {@code address}; throws 429 with Retry-After, counting nothing, over the limit. */
     public void count(String address) {
-        String window = config.window().toSeconds() + " seconds";
         database.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("insert into registration_count as r (address, registrations, "
-                    + "window_start) values (?, 1, now()) on conflict (address) do update set "
-                    + "registrations = case when r.window_start <= now() - ?::interval then 1 else r.registrations + 1 end, "
-                    + "window_start = case when r.window_start <= now() - ?::interval then now() else r.window_start end "
-                    + "returning registrations, ceil(extract(epoch from window_start + ?::interval - now()))")) {
-                ps.setString(1, address);
-                ps.setString(2, window);
-                ps.setString(3, window);
-                ps.setString(4, window);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getLong(1) > config.perAddress()) {
-                        long seconds = Math.max(1, rs.getLong(2));
-                        throw new ApiException(429, "too-many-registrations", "Too Many Requests", "At most "
-                                + config.perAddress() + " accounts per " + config.window().toMinutes() + " min from one network; try again in " + seconds
-                                + " s.", null, Map.of("Retry-After", String.valueOf(seconds)));
-                    }
-                    return null;
-                }
+            WindowCounter.Count count = counter.increment(c, address);
+            if (count.value() > config.perAddress()) {
+                // thrown inside the transaction: it rolls back, so the refused registration is not counted
+                throw new ApiException(429, "too-many-registrations", "Too Many Requests", "At most "
+                        + config.perAddress() + " accounts per " + config.window().toMinutes()
+                        + " min from one network; try again in " + count.secondsLeft() + " s.", null,
+                        Map.of("Retry-After", String.valueOf(count.secondsLeft())));
             }
+            return null;
         });
     }
 
@@ -79,13 +68,7 @@ public class RegistrationLimit {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, identity = "registration-count-purge")
     void purge() {
         try {
-            database.run(c -> {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "delete from registration_count where window_start <= now() - ?::interval")) {
-                    ps.setString(1, config.window().toSeconds() + " seconds");
-                    return ps.executeUpdate();
-                }
-            });
+            database.run(counter::purge);
         } catch (RuntimeException e) {
             LOG.warnf("purging registration counts skipped: %s", e.getMessage());
         }
