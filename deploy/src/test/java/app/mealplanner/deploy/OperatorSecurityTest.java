@@ -15,8 +15,6 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import app.mealplanner.common.local.EmbeddedDatabase;
-
 /**
  * What an operator must get right: the dashboard needs credentials (and answers a malformed one with 401),
  * and a wildcard CORS origin or an unreadable signing key stops the api.
@@ -73,10 +71,7 @@ class OperatorSecurityTest {
 
     @Test
     void shouldRefuseToStartWithAWildcardCorsOrigin() throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", system.database.jdbcUrl());
-        env.put("QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER);
-        env.put("QUARKUS_DATASOURCE_PASSWORD", EmbeddedDatabase.PASSWORD);
+        Map<String, String> env = new HashMap<>(system.apiEnv()); // usable keys: only the origin is wrong
         env.put("CORS_ORIGINS", "*");
         AppProcess api = AppProcess.start("api", "e2e-api-cors-wildcard", AppProcess.freePort(), env);
         try {
