@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import app.mealplanner.api.error.Problem;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpClosedException;
@@ -102,11 +103,11 @@ public class EdgeProblems {
                                 : "The request is not valid HTTP.";
             }
             default -> {
-                title = "Client Error";
-                detail = "The request cannot be served.";
+                title = HttpResponseStatus.valueOf(status).reasonPhrase();
+                detail = title + ".";
             }
         }
-        String slug = title.toLowerCase(java.util.Locale.ROOT).replace(' ', '-');
+        String slug = title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
         String body;
         try {
             body = json.writeValueAsString(new Problem("/problems/" + slug, title, status, detail,
