@@ -64,6 +64,8 @@ final class SystemUnderTest {
         apiEnv.put("JWT_PUBLIC_KEY_LOCATION", keys.resolve("public.pem").toString());
         apiEnv.put("JWT_PRIVATE_KEY_LOCATION", keys.resolve("private.pem").toString());
         apiEnv.put("CORS_ORIGINS", allowedSite.origin());
+        // every test client registers from 127.0.0.1
+        apiEnv.put("MENU_REGISTRATION_PER_ADDRESS", "1000000");
 
         // started together, as run.sh and Kubernetes do: all of them migrate the same fresh database
         worker = AppProcess.start("worker", "e2e-worker", AppProcess.freePort(), workerEnv);
