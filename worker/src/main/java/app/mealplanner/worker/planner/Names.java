@@ -15,7 +15,7 @@ final class Names {
             "leaves", "leaf", "loaves", "loaf", "halves", "half", "knives", "knife");
     /** Nouns whose plural is the singular on a shopping list. */
     private static final java.util.Set<String> UNCHANGED = java.util.Set.of(
-            "zucchini", "naan", "anise", "sheep", "fish", "tofu", "tempeh", "choy");
+            "zucchini", "naan", "anise", "fish", "tofu", "tempeh", "choy");
     /** Words ending in "o" that take "es". */
     private static final java.util.Set<String> O_ES = java.util.Set.of("tomato", "potato", "mango", "echo", "hero");
 

@@ -64,7 +64,7 @@ public final class ShoppingList {
             for (Menu.Meal meal : day.meals()) {
                 for (Menu.Ingredient ingredient : meal.recipe().ingredients()) {
                     IngredientFacts.Fact fact = facts.find(ingredient.name()).orElse(null);
-                    String key = fact == null ? "?" + Names.normalise(ingredient.name()) : fact.name();
+                    String key = fact == null ? Names.normalise(ingredient.name()) : fact.name();
                     needs.computeIfAbsent(key, k -> new Need(fact, ingredient.name().trim().replaceAll("\\s+", " ")))
                             .add(ingredient, day.day());
                 }
@@ -207,7 +207,7 @@ public final class ShoppingList {
 
     /** Whether the table spells the name in the plural too, as it does for count nouns ("onions"). */
     private static boolean isCountNoun(IngredientFacts.Fact fact) {
-        return fact.countable() || fact.aliases().contains(Names.plural(fact.name()));
+        return fact.aliases().contains(Names.plural(fact.name()));
     }
 
     static int categoryRank(String category) {
