@@ -33,13 +33,18 @@ import app.mealplanner.common.menu.MenuRequest;
 import app.mealplanner.common.menu.Menus;
 import io.vertx.core.http.HttpServerRequest;
 
-/** Asking for a menu (202 at once, the job runs on a worker), reading, listing and deleting menus. */
+/**
+ * Asking for a menu (202 at once, the job runs on a worker), reading, exporting, listing and deleting
+ * menus. A menu reads as JSON or, for print, as Markdown; its shopping list as JSON, CSV or plain text.
+ */
 @Path("/api/menus")
 @RolesAllowed("user")
 @Produces(MediaType.APPLICATION_JSON)
 public class MenuResource {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    static final String MARKDOWN = "text/markdown";
+    static final String CSV = "text/csv";
 
     private final MenuSubmissions submissions;
     private final Menus menus;
@@ -81,6 +86,47 @@ public class MenuResource {
     @GET
     @Path("/{id}")
     public Menu get(@PathParam("id") UUID id) {
+        return menus.findOwned(id, user.id()).orElseThrow(() -> ApiException.notFound("This menu"));
+    }
+
+    @GET
+    @Path("/{id}")
+    @Produces(MARKDOWN)
+    public Response markdown(@PathParam("id") UUID id) {
+        Menu menu = owned(id);
+        return Downloads.attachment(MenuMarkdown.of(menu), MARKDOWN + "; charset=UTF-8", "menu", menu, "md");
+    }
+
+    /** A menu's shopping list on its own. */
+    public record ShoppingList(UUID menuId, List<Menu.ShoppingItem> items) {
+    }
+
+    @GET
+    @Path("/{id}/shopping-list")
+    public ShoppingList shoppingList(@PathParam("id") UUID id) {
+        Menu menu = owned(id);
+        return new ShoppingList(menu.id(), menu.shoppingList());
+    }
+
+    @GET
+    @Path("/{id}/shopping-list")
+    @Produces(CSV)
+    public Response shoppingListCsv(@PathParam("id") UUID id) {
+        Menu menu = owned(id);
+        return Downloads.attachment(ShoppingListCsv.of(menu), CSV + "; charset=UTF-8; header=present",
+                "shopping-list", menu, "csv");
+    }
+
+    @GET
+    @Path("/{id}/shopping-list")
+    @Produces(MediaType.TEXT_PLAIN)
+    public Response shoppingListText(@PathParam("id") UUID id) {
+        Menu menu = owned(id);
+        return Downloads.attachment(ShoppingListText.of(menu), MediaType.TEXT_PLAIN + "; charset=UTF-8",
+                "shopping-list", menu, "txt");
+    }
+
+    private Menu owned(UUID id) {
         return menus.findOwned(id, user.id()).orElseThrow(() -> ApiException.notFound("This menu"));
     }
 
