@@ -71,9 +71,15 @@ final class SystemUnderTest {
         worker = AppProcess.start("worker", "e2e-worker", AppProcess.freePort(), workerEnv);
         api = AppProcess.start("api", "e2e-api", AppProcess.freePort(), apiEnv);
         secondApi = AppProcess.start("api", "e2e-api-2", AppProcess.freePort(), apiEnv);
-        worker.awaitReady(Duration.ofSeconds(90));
-        api.awaitReady(Duration.ofSeconds(90));
-        secondApi.awaitReady(Duration.ofSeconds(90));
+        try {
+            worker.awaitReady(Duration.ofSeconds(90));
+            api.awaitReady(Duration.ofSeconds(90));
+            secondApi.awaitReady(Duration.ofSeconds(90));
+        } catch (RuntimeException | Error notReady) {
+            // no instance will exist to stop them later: the next test would start three more beside these
+            stop();
+            throw notReady;
+        }
     }
 
     static synchronized SystemUnderTest get() throws Exception {
