@@ -96,6 +96,7 @@ public class MenuJobRunner extends MenuJobHandler {
         org.jboss.logging.MDC.put("jobId", id.toString());
         org.jboss.logging.MDC.put("userId", job.userId().toString());
         String result = "error";
+        String source = "none";
         try {
             JobProgress progress = new JobProgress(id, jobs, database);
             PlannedMenu planned = planning.plan(job, progress);
@@ -113,6 +114,10 @@ public class MenuJobRunner extends MenuJobHandler {
                 return true;
             });
             result = stored ? "succeeded" : "cancelled";
+            if (stored) {
+                source = planned.plan().source();
+                DashboardJobSource.recordPlannedSource(source);
+            }
             outcome(result, planned.plan().source());
             LOG.infof("job %s %s (attempt %d, %s)", id, stored ? "succeeded" : "was cancelled; no menu stored",
                     job.attempt(), planned.plan().source());
@@ -153,7 +158,7 @@ public class MenuJobRunner extends MenuJobHandler {
             outcome(result, "none");
             throw e;
         } finally {
-            metrics.timer("menu.jobs.duration", "result", result)
+            metrics.timer("menu.jobs.duration", "result", result, "source", source)
                     .record(java.time.Duration.ofNanos(System.nanoTime() - startNanos));
             org.jboss.logging.MDC.remove("jobId");
             org.jboss.logging.MDC.remove("userId");

@@ -47,7 +47,7 @@ class MenuJobTest {
     @Test
     void shouldRunAnEnqueuedJobThroughJobRunrToAStoredMenu() throws Exception {
         MenuJob job = testJobs.queued(REQUEST);
-        queue.enqueue(job.id());
+        queue.enqueue(job.id(), job.request());
 
         MenuJob done = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                 .until(() -> jobs.find(job.id()).orElseThrow(), j -> j.status().isFinal());
@@ -101,7 +101,7 @@ class MenuJobTest {
                 {"days": 1, "meals": ["dinner"], "diet": "keto", "maxPrepMinutes": 5,
                  "allergies": ["peanuts", "tree-nuts", "milk", "eggs", "fish", "shellfish", "soy", "wheat", "sesame"]}
                 """);
-        queue.enqueue(job.id());
+        queue.enqueue(job.id(), job.request());
 
         MenuJob done = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                 .until(() -> jobs.find(job.id()).orElseThrow(), j -> j.status().isFinal());
