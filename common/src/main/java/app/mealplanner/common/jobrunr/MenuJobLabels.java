@@ -41,20 +41,35 @@ public final class MenuJobLabels {
     private MenuJobLabels() {
     }
 
-    /** The name given at enqueue time: {@code Menu 7d × 3 · vegan}. */
+    /**
+     * The name given at enqueue time: {@code Menu 7d × 3 · vegan}. A stored request the api would not have
+     * accepted (a field missing) shows {@code ?} there: naming never stops a job from being enqueued.
+     */
     public static String name(MenuRequest request) {
-        return "Menu " + request.days() + "d × " + request.meals().size() + SEPARATOR + request.diet().value();
+        return "Menu " + orUnknown(request.days()) + "d × " + (request.meals() == null ? "?" : request.meals().size())
+                + SEPARATOR + diet(request);
     }
 
     /** The labels given at enqueue time: diet and size. */
     public static List<String> labels(MenuRequest request) {
-        return List.of("diet:" + request.diet().value(), "size:" + size(request));
+        return List.of("diet:" + diet(request), "size:" + size(request));
     }
 
     /** {@code small} up to 7 meals, {@code medium} up to 21 (a week of three meals), {@code large} beyond. */
     static String size(MenuRequest request) {
+        if (request.days() == null || request.meals() == null) {
+            return "?";
+        }
         int meals = request.days() * request.meals().size();
         return meals <= SMALL_MEALS ? "small" : meals <= MEDIUM_MEALS ? "medium" : "large";
+    }
+
+    private static String diet(MenuRequest request) {
+        return request.diet() == null ? "?" : request.diet().value();
+    }
+
+    private static Object orUnknown(Integer value) {
+        return value == null ? "?" : value;
     }
 
     /**

@@ -47,6 +47,14 @@ class MenuJobLabelsTest {
     }
 
     @Test
+    void shouldNameARequestWithMissingFieldsRatherThanFail() {
+        MenuRequest broken = new MenuRequest(null, List.of(MealType.DINNER), Diet.VEGAN, null, null, null, null, null,
+                null, null);
+        assertThat(MenuJobLabels.name(broken)).isEqualTo("Menu ?d × 1 · vegan");
+        assertThat(MenuJobLabels.labels(broken)).containsExactly("diet:vegan", "size:?");
+    }
+
+    @Test
     void shouldLeaveANameThatIsNotAMenuJobNameAlone() {
         String legacy = "app.mealplanner.common.job.MenuJobHandler.run(MenuJobRequest[menuJobId=1])";
         assertThat(MenuJobLabels.nameWithSource(legacy, Source.MODEL)).isEqualTo(legacy);

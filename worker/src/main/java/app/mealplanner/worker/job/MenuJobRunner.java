@@ -20,6 +20,7 @@ import app.mealplanner.common.menu.Menus;
 import app.mealplanner.worker.llm.ModelException;
 import app.mealplanner.worker.planner.MenuValidator;
 import app.mealplanner.worker.planner.UnsatisfiableRequestException;
+import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -97,6 +98,9 @@ public class MenuJobRunner extends MenuJobHandler {
         org.jboss.logging.MDC.put("userId", job.userId().toString());
         String result = "error";
         String source = "none";
+        // how long the jobs this worker holds have been running: a stuck one shows in ..._max
+        LongTaskTimer.Sample running = LongTaskTimer.builder("menu.jobs.running")
+                .description("menu jobs running in this worker").register(metrics).start();
         try {
             JobProgress progress = new JobProgress(id, jobs, database);
             PlannedMenu planned = planning.plan(job, progress);
@@ -158,6 +162,7 @@ public class MenuJobRunner extends MenuJobHandler {
             outcome(result, "none");
             throw e;
         } finally {
+            running.stop();
             metrics.timer("menu.jobs.duration", "result", result, "source", source)
                     .record(java.time.Duration.ofNanos(System.nanoTime() - startNanos));
             org.jboss.logging.MDC.remove("jobId");
@@ -165,9 +170,9 @@ public class MenuJobRunner extends MenuJobHandler {
         }
     }
 
+    /** Fails the job without retries; it is counted as failed where it becomes FAILED (MenuJobStateSync). */
     private void giveUp(UUID id, String code, String message) {
         jobs.recordError(id, code, message);
-        outcome("failed", "none");
         throw new JobRunrException(code + ": " + message, true);
     }
 
