@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # The api image. Build from the repository root (the build context):
 #   docker build -f deploy/docker/api.Dockerfile -t ghcr.io/example/meal-planner-api:1.0.0 .
 

@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # The worker image (JobRunr job server; also runs the dashboard-only Deployment). Build from the
 # repository root (the build context):
 #   docker build -f deploy/docker/worker.Dockerfile -t ghcr.io/example/meal-planner-worker:1.0.0 .

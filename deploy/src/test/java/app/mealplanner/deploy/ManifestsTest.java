@@ -411,6 +411,10 @@ class ManifestsTest {
     @ParameterizedTest
     @ValueSource(strings = {"api", "worker"})
     void dockerfileBuildsTheFastJarAndRunsItAsNonRoot(String app) {
+        // a syntax directive makes BuildKit pull its Dockerfile frontend from a registry; the built-in one
+        // builds these files (deploy/docker/smoke.sh builds them where no registry is reachable)
+        assertThat(Manifests.read(repoRoot().resolve("deploy/docker/" + app + ".Dockerfile")))
+                .doesNotContainPattern("(?im)^#\\s*syntax\\s*=");
         List<Instruction> instructions = dockerfile(app);
         List<Instruction> froms = instructions.stream().filter(i -> i.is("FROM")).toList();
         assertThat(froms).hasSize(2);
@@ -457,6 +461,7 @@ class ManifestsTest {
                 files.filter(Files::isRegularFile)
                         .map(f -> repoRoot().relativize(f).toString().replace('\\', '/'))
                         .filter(f -> !f.contains("/target/"))
+                        .filter(f -> !f.equals(".mvn/maven.config")) // a developer's own settings, if any
                         .forEach(needed::add);
             }
         }
@@ -466,8 +471,52 @@ class ManifestsTest {
 
         assertThat(List.of("api/target/quarkus-app/quarkus-run.jar", "target/x", "common/target/classes/A.class",
                 ".data/pg/PG_VERSION", ".git/HEAD", "bench/results/latest.json", "node_modules/a/index.js",
-                "web/node_modules/a/index.js", "worker.log", ".data/logs/api.log", "worker/.jqwik-database"))
+                "web/node_modules/a/index.js", "worker.log", ".data/logs/api.log", "worker/.jqwik-database",
+                ".mvn/maven.config"))
                 .allMatch(f -> dockerIgnored(patterns, f), "ignored");
+    }
+
+    // =====================================================================================================
+    // deploy/docker/compose.yaml (its syntax: `docker-compose config` in .ci/run)
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void composeRunsTheImagesAsTheManifestsDo() {
+        // SnakeYAML (under Jackson's YAML module) resolves the file's merge keys (<<: *app) as Compose does
+        Map<String, Object> compose = new org.yaml.snakeyaml.Yaml().load(
+                Manifests.read(repoRoot().resolve("deploy/docker/compose.yaml")));
+        Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+        assertThat(services.keySet()).containsExactlyInAnyOrder("postgresql", "api", "worker", "dashboard");
+        Map<String, String> images = Map.of("api", "api", "worker", "worker", "dashboard", "worker");
+        images.forEach((name, app) -> {
+            Map<String, Object> service = services.get(name);
+            Map<String, Object> build = (Map<String, Object>) service.get("build");
+            assertThat(build).as("build of %s", name).containsEntry("context", "../..")
+                    .containsEntry("dockerfile", "deploy/docker/" + app + ".Dockerfile");
+            Map<String, Object> env = (Map<String, Object>) service.get("environment");
+            Set<String> read = new TreeSet<>(Manifests.environmentVariablesRead(app));
+            assertThat(env.keySet()).as("variables of %s that the %s app does not read", name, app).isSubsetOf(read);
+            assertThat(env).containsKeys("QUARKUS_DATASOURCE_JDBC_URL", "QUARKUS_DATASOURCE_USERNAME",
+                    "QUARKUS_DATASOURCE_PASSWORD");
+            assertThat(service).as("lock-down of %s", name).containsEntry("read_only", true)
+                    .containsEntry("cap_drop", List.of("ALL")).containsKey("mem_limit");
+            assertThat(String.valueOf(service.get("tmpfs"))).contains("/tmp");
+            assertThat(String.valueOf(service.get("depends_on"))).contains("postgresql").contains("service_healthy");
+        });
+        Map<String, Object> worker = (Map<String, Object>) services.get("worker").get("environment");
+        Map<String, Object> dashboard = (Map<String, Object>) services.get("dashboard").get("environment");
+        assertThat(worker).containsEntry("MENU_DASHBOARD_ENABLED", "false").doesNotContainKey("DASHBOARD_PASSWORD");
+        assertThat(dashboard).containsEntry("MENU_WORKER_ENABLED", "false").containsEntry("MENU_DASHBOARD_ENABLED", "true");
+        assertThat(services.get("worker")).doesNotContainKey("ports");
+        assertThat((List<String>) services.get("dashboard").get("ports")).allMatch(p -> p.startsWith("127.0.0.1:"));
+        Duration drain = Manifests.quarkusDuration(String.valueOf(worker.get("MENU_WORKER_DRAIN_TIME")));
+        Duration grace = Manifests.quarkusDuration(String.valueOf(services.get("worker").get("stop_grace_period")));
+        assertThat(grace).as("the worker's stop_grace_period covers its drain").isGreaterThan(drain.plusSeconds(12));
+        Map<String, Object> api = (Map<String, Object>) services.get("api").get("environment");
+        assertThat((List<String>) services.get("api").get("volumes")).anySatisfy(v -> assertThat(v)
+                .endsWith(":/etc/meal-planner/jwt:ro"));
+        assertThat(String.valueOf(api.get("JWT_PUBLIC_KEY_LOCATION"))).startsWith("/etc/meal-planner/jwt/");
+        assertThat(String.valueOf(api.get("JWT_PRIVATE_KEY_LOCATION"))).startsWith("/etc/meal-planner/jwt/");
     }
 
     // =====================================================================================================
