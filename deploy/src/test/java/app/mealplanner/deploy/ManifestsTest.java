@@ -91,7 +91,9 @@ class ManifestsTest {
             Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
             Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
             Map.entry("keda.sh/v1alpha1/ScaledObject", GenericKubernetesResource.class),
-            Map.entry("keda.sh/v1alpha1/TriggerAuthentication", GenericKubernetesResource.class));
+            Map.entry("keda.sh/v1alpha1/TriggerAuthentication", GenericKubernetesResource.class),
+            Map.entry("monitoring.coreos.com/v1/PrometheusRule", GenericKubernetesResource.class),
+            Map.entry("monitoring.coreos.com/v1/PodMonitor", GenericKubernetesResource.class));
 
     // =====================================================================================================
     // Parsing
@@ -176,7 +178,7 @@ class ManifestsTest {
             "images", "replicas", "configMapGenerator", "secretGenerator", "generatorOptions");
 
     @ParameterizedTest
-    @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/prod", "monitoring"})
     void kustomizationListsOnlyFilesThatExist(String dir) {
         Path root = k8s().resolve(dir);
         Map<String, Object> kustomization = Manifests.kustomization(root);
@@ -219,7 +221,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/prod", "monitoring"})
     void everyManifestInAKustomizationFolderIsUsed(String dir) {
         Path root = k8s().resolve(dir);
         Map<String, Object> kustomization = Manifests.kustomization(root);
@@ -402,6 +404,43 @@ class ManifestsTest {
             assertThat(memoryLimit(rendered, API)).isGreaterThan(memoryLimit(base(), API));
             assertThat(memoryLimit(rendered, WORKER)).isGreaterThan(memoryLimit(base(), WORKER));
             assertThat(ingress.getSpec().getRules()).extracting(IngressRule::getHost).doesNotContain("meals.example.com");
+        }
+    }
+
+    // =====================================================================================================
+    // Monitoring (deploy/k8s/monitoring; MonitoringTest checks its series against the running apps)
+
+    @Test
+    void monitoringRendersRulesPodMonitorAndBoardForThePodsOfTheBase() throws IOException {
+        assertThat(kubectlAvailable()).as("kubectl on the PATH").isTrue();
+        Path root = k8s().resolve("monitoring");
+        List<HasMetadata> rendered = Manifests.parse(kustomize(root));
+        assertThat(rendered).extracting(ManifestsTest::id).containsExactlyInAnyOrder("PrometheusRule/meal-planner",
+                "PodMonitor/meal-planner", "ConfigMap/meal-planner-grafana-dashboard");
+        assertThat(rendered).allMatch(r -> PART_OF_VALUE.equals(r.getMetadata().getLabels().get(PART_OF)));
+
+        ConfigMap board = (ConfigMap) rendered.stream().filter(r -> r instanceof ConfigMap).findFirst().orElseThrow();
+        assertThat(board.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+        assertThat(board.getData()).containsOnlyKeys("grafana-dashboard.json");
+        assertThat(board.getData().get("grafana-dashboard.json")).isEqualTo(Files.readString(root.resolve("grafana-dashboard.json")));
+
+        GenericKubernetesResource podMonitor = (GenericKubernetesResource) rendered.stream()
+                .filter(r -> r.getKind().equals("PodMonitor")).findFirst().orElseThrow();
+        Map<?, ?> matchLabels = (Map<?, ?>) podMonitor.get("spec", "selector", "matchLabels");
+        List<Object> names = list(((Map<?, ?>) list(podMonitor.get("spec", "selector", "matchExpressions")).get(0)).get("values"));
+        Map<?, ?> endpoint = (Map<?, ?>) list(podMonitor.get("spec", "podMetricsEndpoints")).get(0);
+        assertThat(endpoint.get("path")).isEqualTo("/q/metrics");
+        for (Deployment d : base().all(Deployment.class)) {
+            Map<String, String> podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
+            assertThat(podLabels).as("pod labels of %s", d.getMetadata().getName()).containsAllEntriesOf(
+                    matchLabels.entrySet().stream().collect(Collectors.toMap(e -> String.valueOf(e.getKey()),
+                            e -> String.valueOf(e.getValue()))));
+            assertThat(names).contains(podLabels.get("app.kubernetes.io/name"));
+            String app = d.getMetadata().getName().equals(API) ? "api" : "worker";
+            int metricsPort = Integer.parseInt(appProperties(app).getProperty("quarkus.http.port"));
+            assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
+                    .as("the port %s of %s", endpoint.get("port"), d.getMetadata().getName())
+                    .anyMatch(p -> p.getName().equals(endpoint.get("port")) && p.getContainerPort() == metricsPort);
         }
     }
 
