@@ -81,7 +81,9 @@ seed_maven_cache() {
     local from=${pair%:*} into=${pair##*:}
     [ -d "$from" ] || continue
     printf 'FROM eclipse-temurin:21-jdk\nRUN --mount=type=cache,target=/root/.m2 --mount=type=bind,target=/seed \\\n    mkdir -p /root/.m2/%s && cp -a -n /seed/. /root/.m2/%s/\n' "$into" "$into" > "$WORK/seed.Dockerfile"
-    DOCKER_BUILDKIT=1 "$DOCKER" build -q -f "$WORK/seed.Dockerfile" "$from" >/dev/null
+    local seeded
+    seeded=$(DOCKER_BUILDKIT=1 "$DOCKER" build -q -f "$WORK/seed.Dockerfile" "$from")
+    "$DOCKER" rmi "$seeded" >/dev/null 2>&1 || true # only the cache mount matters, not this image
   done
 }
 if [ "${SMOKE_SEED:-1}" != 0 ]; then
@@ -92,9 +94,13 @@ fi
 for app in api worker; do
   log "building meal-planner-$app:$TAG from deploy/docker/$app.Dockerfile"
   t0=$(date +%s)
+  previous=$("$DOCKER" image inspect -f '{{.Id}}' "meal-planner-$app:$TAG" 2>/dev/null || true)
   DOCKER_BUILDKIT=1 "$DOCKER" build --progress=plain -f "deploy/docker/$app.Dockerfile" -t "meal-planner-$app:$TAG" . \
     > "$WORK/build-$app.log" 2>&1 || { tail -40 "$WORK/build-$app.log" >&2; fail "image build of $app"; }
   log "built meal-planner-$app:$TAG in $(($(date +%s) - t0)) s, $("$DOCKER" image inspect -f '{{.Size}}' "meal-planner-$app:$TAG" | awk '{printf "%.0f MB", $1 / 1e6}')"
+  if [ -n "$previous" ] && [ "$previous" != "$("$DOCKER" image inspect -f '{{.Id}}' "meal-planner-$app:$TAG")" ]; then
+    "$DOCKER" rmi "$previous" >/dev/null 2>&1 || true # the image this tag had before, now untagged
+  fi
 done
 
 # ------------------------------------------------------------------ PostgreSQL on the host

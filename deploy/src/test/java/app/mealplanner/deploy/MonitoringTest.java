@@ -237,11 +237,7 @@ class MonitoringTest {
 
     /** The PrometheusRule's spec: the plain Prometheus rule file inside it. */
     static JsonNode ruleSpec() {
-        try {
-            return YAML.readTree(MONITORING.resolve("prometheusrule.yaml").toFile()).get("spec");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return tree(YAML, "prometheusrule.yaml").get("spec");
     }
 
     static Map<String, String> alerts() {
@@ -255,8 +251,12 @@ class MonitoringTest {
     }
 
     static JsonNode dashboard() {
+        return tree(JSON, "grafana-dashboard.json");
+    }
+
+    private static JsonNode tree(ObjectMapper mapper, String file) {
         try {
-            return JSON.readTree(MONITORING.resolve("grafana-dashboard.json").toFile());
+            return mapper.readTree(MONITORING.resolve(file).toFile());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
