@@ -98,7 +98,7 @@ public class MenuSubmissions {
         if (accepted.created()) {
             UUID id = accepted.status().jobId();
             try {
-                queue.enqueue(id);
+                queue.enqueue(id, request);
             } catch (RuntimeException e) {
                 LOG.warnf("job %s is recorded but could not be enqueued yet (%s); the reconciler will enqueue it",
                         id, e.getClass().getSimpleName());

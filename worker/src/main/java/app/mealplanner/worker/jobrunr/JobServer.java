@@ -20,6 +20,7 @@ import org.jobrunr.server.configuration.DefaultBackgroundJobServerWorkerPolicy;
 import org.jobrunr.storage.StorageProvider;
 import org.jobrunr.utils.mapper.JsonMapper;
 
+import app.mealplanner.worker.job.DashboardJobSource;
 import app.mealplanner.worker.job.MenuJobStateSync;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -38,6 +39,7 @@ public class JobServer {
     private final JsonMapper jsonMapper;
     private final WorkerConfig config;
     private final MenuJobStateSync stateSync;
+    private final DashboardJobSource dashboardSource;
     private final app.mealplanner.common.db.Database database;
     private final java.util.concurrent.ScheduledExecutorService watchdog = java.util.concurrent.Executors
             .newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("jobrunr-watchdog").factory());
@@ -46,8 +48,10 @@ public class JobServer {
     private volatile DashboardServer dashboard;
 
     public JobServer(StorageProvider storageProvider, JsonMapper jsonMapper, WorkerConfig config,
-            MenuJobStateSync stateSync, app.mealplanner.common.db.Database database) {
+            MenuJobStateSync stateSync, DashboardJobSource dashboardSource,
+            app.mealplanner.common.db.Database database) {
         this.database = database;
+        this.dashboardSource = dashboardSource;
         this.storageProvider = storageProvider;
         this.jsonMapper = jsonMapper;
         this.config = config;
@@ -77,8 +81,9 @@ public class JobServer {
                 .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(worker.drainTime());
         BackgroundJobServer s = new BackgroundJobServer(storageProvider, jsonMapper, new CdiJobActivator(),
                 configuration);
-        // Our filter is an ApplyStateFilter only, so JobRunr keeps this RetryFilter as its elect filter.
-        s.setJobFilters(List.of(new RetryFilter(worker.retries(), worker.retryBackoffSeed()), stateSync));
+        // Ours are an ApplyStateFilter and a JobServerFilter, so JobRunr keeps this RetryFilter as its elect filter.
+        s.setJobFilters(List.of(new RetryFilter(worker.retries(), worker.retryBackoffSeed()), stateSync,
+                dashboardSource));
         s.start();
         server = s;
         LOG.infof("JobRunr server started: %d virtual-thread workers, poll %s", worker.threads(), worker.pollInterval());

@@ -250,7 +250,7 @@ class ModelMenuTest {
     }
 
     private Menu succeeded(MenuJob job) {
-        queue.enqueue(job.id());
+        queue.enqueue(job.id(), job.request());
         MenuJob done = testJobs.awaitFinal(job.id(), FINISHED);
         assertThat(done.status()).as("job %s: %s", job.id(), done.toStatus().error()).isEqualTo(JobState.SUCCEEDED);
         Menu menu = menus.findOwned(done.menuId(), job.userId()).orElseThrow();
@@ -259,7 +259,7 @@ class ModelMenuTest {
     }
 
     private MenuJob failed(MenuJob job) {
-        queue.enqueue(job.id());
+        queue.enqueue(job.id(), job.request());
         MenuJob done = testJobs.awaitFinal(job.id(), FINISHED);
         assertThat(done.status()).isEqualTo(JobState.FAILED);
         return done;

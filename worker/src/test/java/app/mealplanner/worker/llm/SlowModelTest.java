@@ -77,7 +77,7 @@ class SlowModelTest {
         assertThat(dataSource.getConfiguration().connectionPoolConfiguration().maxSize()).isEqualTo(5);
 
         Instant start = Instant.now();
-        batch.forEach(job -> queue.enqueue(job.id()));
+        batch.forEach(job -> queue.enqueue(job.id(), job.request()));
         for (MenuJob job : batch) {
             MenuJob done = testJobs.awaitFinal(job.id(), Duration.ofSeconds(60));
             assertThat(done.status()).as(job.id().toString()).isEqualTo(JobState.SUCCEEDED);
@@ -96,7 +96,7 @@ class SlowModelTest {
                 catalogPlanner.plan(job.request(), 1).days())).withFixedDelay(25_000)));
         double cancelledBefore = cancelledCount();
 
-        queue.enqueue(job.id());
+        queue.enqueue(job.id(), job.request());
         await().atMost(Duration.ofSeconds(10)).until(() -> !model.getAllServeEvents().isEmpty()
                 || model.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
                         com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/v1/chat/completions"))).size() > 0);

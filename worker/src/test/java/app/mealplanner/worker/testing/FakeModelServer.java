@@ -42,6 +42,7 @@ public final class FakeModelServer implements AutoCloseable {
     private final Duration latency;
     private final CatalogPlanner planner = new CatalogPlanner(Catalog.load());
     private final AtomicLong calls = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger failuresLeft = new java.util.concurrent.atomic.AtomicInteger();
     private final boolean chaos;
     private final java.util.Set<String> traceIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -85,6 +86,11 @@ public final class FakeModelServer implements AutoCloseable {
         return calls.get();
     }
 
+    /** The next {@code n} calls answer 503 with OpenAI's overloaded-server error body, as a provider outage does. */
+    public void failNextCalls(int n) {
+        failuresLeft.set(n);
+    }
+
     /** The trace ids of the W3C traceparent headers the calls carried. */
     public java.util.Set<String> traceIds() {
         return traceIds;
@@ -98,6 +104,11 @@ public final class FakeModelServer implements AutoCloseable {
         }
         try (exchange; InputStream in = exchange.getRequestBody()) {
             JsonNode body = JSON.readTree(in);
+            if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                send(exchange, 503, "{\"error\":{\"message\":\"The server is overloaded or not ready yet.\","
+                        + "\"type\":\"server_error\",\"param\":null,\"code\":null}}", null);
+                return;
+            }
             JsonNode request = null;
             for (JsonNode message : body.path("messages")) {
                 if ("user".equals(message.path("role").asText())) {
