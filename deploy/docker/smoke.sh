@@ -75,7 +75,11 @@ fi
 # everything the image build needs. Files already in the mount are kept.
 seed_maven_cache() {
   local repo wrapper="$HOME/.m2/wrapper"
-  repo=$(sed -n 's/.*-Dmaven\.repo\.local=\([^[:space:]]*\).*/\1/p' .mvn/maven.config 2>/dev/null | head -1)
+  repo=
+  # a checkout may point Maven at its own repository (.mvn/maven.config is optional and usually absent)
+  if [ -f .mvn/maven.config ]; then
+    repo=$(sed -n 's/.*-Dmaven\.repo\.local=\([^[:space:]]*\).*/\1/p' .mvn/maven.config | head -1)
+  fi
   repo=${repo:-$HOME/.m2/repository}
   for pair in "$repo:repository" "$wrapper:wrapper"; do
     local from=${pair%:*} into=${pair##*:}
