@@ -1,0 +1,213 @@
+package app.mealplanner.worker.testing;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import app.mealplanner.common.menu.MealType;
+import app.mealplanner.common.menu.Menu;
+import app.mealplanner.common.menu.MenuRequest;
+import app.mealplanner.worker.planner.Catalog;
+import app.mealplanner.worker.planner.CatalogPlanner;
+
+/**
+ * What the fake model writes: valid answers for the menu request it finds in the data message, planned
+ * from the catalog, with recipes of the size real models write (8 ingredients, 6 steps: about 800
+ * characters, 200 tokens). The outline and the days of one request come from the same plan, so a day
+ * writes the recipes its outline named; a slot the worker flagged as a problem gets another recipe.
+ */
+final class FakeAnswers {
+
+    static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final int INGREDIENTS = 8;
+    private static final int STEPS = 6;
+    private static final int STEP_CHARS = 60;
+    private static final List<Menu.Ingredient> SEASONING = List.of(new Menu.Ingredient("salt", 1, "tsp"),
+            new Menu.Ingredient("black pepper", 0.5, "tsp"));
+
+    /** The task the worker asked for, read from its data message. */
+    record Task(String kind, MenuRequest request, JsonNode data, boolean repair) {
+        int day() {
+            return data.path("day").asInt(1);
+        }
+    }
+
+    private final CatalogPlanner planner = new CatalogPlanner(Catalog.load());
+
+    static Task task(JsonNode body) {
+        JsonNode data = null;
+        boolean assistant = false;
+        for (JsonNode message : body.path("messages")) {
+            String role = message.path("role").asText();
+            assistant |= role.equals("assistant");
+            if (data == null && role.equals("user")) {
+                try {
+                    JsonNode content = JSON.readTree(message.path("content").asText("{}"));
+                    if (content.has("request")) {
+                        data = content;
+                    }
+                } catch (JsonProcessingException notData) {
+                    // a repair message is plain text
+                }
+            }
+        }
+        if (data == null) {
+            return new Task("unknown", null, null, assistant);
+        }
+        boolean repair = assistant || body.path("messages").size() > 2;
+        try {
+            return new Task(data.path("task").asText("menu"), JSON.treeToValue(data.get("request"), MenuRequest.class),
+                    data, repair);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return new Task("unknown", null, data, repair);
+        }
+    }
+
+    /** The answer text for a task, or null when the request cannot be planned (the fake then refuses). */
+    String answer(Task task) {
+        if (task.request() == null) {
+            return null;
+        }
+        Menu.Plan plan;
+        try {
+            plan = planner.plan(task.request(), seed(task.request()));
+        } catch (RuntimeException unsatisfiable) {
+            return null;
+        }
+        return switch (task.kind()) {
+            case "outline" -> outline(task, plan);
+            case "day" -> day(task, plan);
+            default -> menu(plan);
+        };
+    }
+
+    private String outline(Task task, Menu.Plan plan) {
+        List<Integer> days = new ArrayList<>();
+        task.data().path("days").forEach(d -> days.add(d.asInt()));
+        if (days.isEmpty()) {
+            plan.days().forEach(d -> days.add(d.day()));
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int day : days) {
+            Menu.Day d = plan.days().get(day - 1);
+            out.add(Map.of("day", day, "meals", d.meals().stream().map(m -> Map.of("type", m.type().value(),
+                    "name", m.recipe().name(), "cuisine", m.recipe().cuisine())).toList()));
+        }
+        return write(Map.of("days", out));
+    }
+
+    private String day(Task task, Menu.Plan plan) {
+        int day = task.day();
+        Menu.Day planned = plan.days().get(Math.min(day, plan.days().size()) - 1);
+        List<Map<String, Object>> meals = new ArrayList<>();
+        for (JsonNode slot : task.data().path("meals")) {
+            MealType type = MealType.of(slot.path("type").asText());
+            boolean replace = slot.has("problems") && !slot.get("problems").isEmpty();
+            Menu.Recipe recipe = replace ? other(task.request(), day, type, slot.path("name").asText())
+                    : planned.meals().stream().filter(m -> m.type() == type).findFirst().orElseThrow().recipe();
+            meals.add(meal(type, recipe));
+        }
+        return write(Map.of("day", day, "meals", meals));
+    }
+
+    /** The whole menu in one answer, as the single-call design asked for it. */
+    private String menu(Menu.Plan plan) {
+        return write(Map.of("days", plan.days().stream().map(d -> Map.of("day", d.day(), "meals",
+                d.meals().stream().map(m -> meal(m.type(), m.recipe())).toList())).toList(), "warnings", List.of()));
+    }
+
+    /** Another recipe of the same meal type than {@code name}, from another plan of the same request. */
+    private Menu.Recipe other(MenuRequest request, int day, MealType type, String name) {
+        for (long s = 1; s < 20; s++) {
+            Menu.Day d = planner.plan(request, seed(request) + s).days().get(day - 1);
+            for (Menu.Meal m : d.meals()) {
+                if (m.type() == type && !m.recipe().name().equalsIgnoreCase(name)) {
+                    return m.recipe();
+                }
+            }
+        }
+        throw new IllegalStateException("no other " + type + " than " + name);
+    }
+
+    /** A meal with a recipe of realistic size: 8 ingredients and 6 short steps. */
+    static Map<String, Object> meal(MealType type, Menu.Recipe r) {
+        List<Menu.Ingredient> ingredients = new ArrayList<>(r.ingredients().subList(0, Math.min(INGREDIENTS,
+                r.ingredients().size())));
+        for (Menu.Ingredient seasoning : SEASONING) {
+            if (ingredients.size() < INGREDIENTS && ingredients.stream().noneMatch(i -> i.name().equals(seasoning.name()))) {
+                ingredients.add(seasoning);
+            }
+        }
+        Map<String, Object> recipe = new LinkedHashMap<>();
+        recipe.put("name", r.name());
+        recipe.put("cuisine", r.cuisine());
+        recipe.put("prepMinutes", r.prepMinutes());
+        recipe.put("servings", r.servings());
+        recipe.put("ingredients", ingredients);
+        recipe.put("steps", steps(r.steps()));
+        recipe.put("nutrition", r.nutrition());
+        recipe.put("tags", r.tags());
+        Map<String, Object> meal = new LinkedHashMap<>();
+        meal.put("type", type.value());
+        meal.put("recipe", recipe);
+        return meal;
+    }
+
+    /** The catalog's steps cut into six short ones, as models write them. */
+    static List<String> steps(List<String> original) {
+        List<String> clauses = new ArrayList<>();
+        for (String step : original) {
+            for (String part : step.split("(?<=\\.)\\s+|,\\s+then\\s+|;\\s+")) {
+                String p = part.strip();
+                if (!p.isEmpty()) {
+                    clauses.add(Character.toUpperCase(p.charAt(0)) + p.substring(1));
+                }
+            }
+        }
+        List<String> steps = new ArrayList<>();
+        for (String clause : clauses) {
+            if (steps.size() == STEPS) {
+                break;
+            }
+            steps.add(shorten(clause));
+        }
+        List<String> closing = List.of("Taste and adjust the seasoning.", "Serve at once.", "Garnish and serve.",
+                "Plate it up.", "Let it rest a minute.", "Enjoy warm.");
+        for (int i = 0; steps.size() < STEPS; i++) {
+            steps.add(closing.get(i % closing.size()));
+        }
+        return steps;
+    }
+
+    private static String shorten(String step) {
+        if (step.length() <= STEP_CHARS) {
+            return step;
+        }
+        int cut = step.lastIndexOf(' ', STEP_CHARS);
+        String s = step.substring(0, cut > 20 ? cut : STEP_CHARS).replaceAll("[,;:]$", "");
+        return s.endsWith(".") ? s : s + ".";
+    }
+
+    static long seed(MenuRequest request) {
+        return write(request).hashCode();
+    }
+
+    static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String lower(String s) {
+        return s == null ? "" : s.toLowerCase(Locale.ROOT);
+    }
+}
