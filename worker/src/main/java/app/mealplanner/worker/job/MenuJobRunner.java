@@ -131,6 +131,8 @@ public class MenuJobRunner extends MenuJobHandler {
             result = "failed";
             giveUp(id, e.code(), e.getMessage());
         } catch (ModelException.Interrupted e) {
+            // look at the row with the interrupt cleared: a virtual thread's socket I/O would close the connection
+            boolean interrupted = Thread.interrupted();
             if (cancelled(id)) {
                 result = "cancelled";
                 outcome(result, "none");
@@ -138,6 +140,9 @@ public class MenuJobRunner extends MenuJobHandler {
                 return;
             }
             result = "interrupted";
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             throw e; // the worker is stopping: JobRunr re-queues the job
         } catch (RuntimeException e) {
             if (CatalogFallback.isModelFailure(e)) {

@@ -453,21 +453,12 @@ public class ChatStreams {
 
         /** Stops the exchange from our side: closes the connection (which stops the provider writing and billing). */
         private void abort(ModelException failure) {
-            if (result.isDone()) {
-                return;
-            }
-            if (request != null) {
-                request.reset();
-            }
             fail(failure);
         }
 
         private void fail(ModelException failure) {
             if (result.isDone()) {
                 return;
-            }
-            if (request != null && !(failure instanceof ModelException.Interrupted)) {
-                request.reset(); // never reuse a connection left in an unknown state
             }
             if (content.length() > 0 || firstTokenAt > 0) {
                 countUsage(usage());
@@ -479,7 +470,11 @@ public class ChatStreams {
             if (!(failure instanceof ModelException.Interrupted)) {
                 LOG.debugf("%s call to %s failed: %s", call.purpose(), provider, failure.getMessage());
             }
+            // the outcome first: closing the connection reports a failure of its own, which must not win
             result.completeExceptionally(failure);
+            if (request != null) {
+                request.reset(); // never reuse a connection left in an unknown state
+            }
         }
 
         private void countError(String code) {

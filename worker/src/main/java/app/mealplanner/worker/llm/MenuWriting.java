@@ -226,9 +226,11 @@ final class MenuWriting {
         if (gained == 0) {
             outlineFailures++;
         }
-        boolean hopeless = tooLong || failure instanceof ModelException.BadAnswer b
-                && (b.code().equals("MODEL_CONTENT_FILTER") || b.code().equals("MODEL_REFUSED"));
-        if (!hopeless && outlineFailures < 2) {
+        // ask again for the missing days when that can help: the outline ended without them, or broke off
+        // after some days, or came back unreadable; not after a provider outage (the retries are done), a
+        // content filter or a refusal (the same question gets the same answer)
+        boolean worthAsking = failure == null || gained > 0 || repairable(failure);
+        if (worthAsking && outlineFailures < 2) {
             tools.metrics().repair("outline");
             outline(missing);
             return;

@@ -7,8 +7,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
  * The worker with a model configured (the fake one, writing at 60 tokens per second) and the waits of
- * fault tolerance shrunk so that retries and an open breaker show within a test: short retry delays, a
- * breaker judging 4 calls, a silence limit of 3 s.
+ * fault tolerance shrunk so that retries show within a test: short retry delays, a silence limit of 3 s.
  */
 public class FakeModelProfile implements QuarkusTestProfile {
 
@@ -22,7 +21,6 @@ public class FakeModelProfile implements QuarkusTestProfile {
         config.put("menu.model.api-key", FakeModels.KEY);
         config.put(FT + "retry.max-retries", "2");
         config.put(FT + "retry.delay", "50");
-        config.put(FT + "circuit-breaker.request-volume-threshold", "4");
         config.put(FT + "circuit-breaker.delay", "60000");
         config.put(FT2 + "retry.delay", "50");
         config.put("menu.model.retry-after-cap", "5s");

@@ -5,7 +5,10 @@ import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
-/** The fake model and a pool of only five database connections. */
+/**
+ * The fake model and a pool of only five database connections; the model's time limits as in production,
+ * since fifty jobs start at once on a machine that may be busy.
+ */
 public class PoolOfFiveProfile implements QuarkusTestProfile {
 
     @Override
@@ -13,6 +16,8 @@ public class PoolOfFiveProfile implements QuarkusTestProfile {
         Map<String, String> config = new HashMap<>(new FakeModelProfile().getConfigOverrides());
         config.put("quarkus.datasource.jdbc.max-size", "5");
         config.put("quarkus.datasource.jdbc.acquisition-timeout", "10s");
+        config.put("menu.model.first-token-timeout", "30s");
+        config.put("menu.model.idle-timeout", "20s");
         return config;
     }
 }

@@ -269,6 +269,7 @@ public final class FakeModelServer implements AutoCloseable {
     public FakeModelServer reset() {
         rules.clear();
         received.clear();
+        calls.set(0);
         closed.clear();
         callMillis.clear();
         reasoning = false;
