@@ -468,7 +468,7 @@ public class ChatStreams {
             finishSpan(failure.code());
             settle(false);
             if (!(failure instanceof ModelException.Interrupted)) {
-                LOG.debugf("%s call to %s failed: %s", call.purpose(), provider, failure.getMessage());
+                LOG.infof("%s call to %s failed: %s: %s", call.purpose(), provider, failure.code(), failure.getMessage());
             }
             // the outcome first: closing the connection reports a failure of its own, which must not win
             result.completeExceptionally(failure);

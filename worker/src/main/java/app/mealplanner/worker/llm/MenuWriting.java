@@ -42,7 +42,8 @@ import io.opentelemetry.context.Context;
  * Writes one job's menu with the model, in parts every provider writes quickly: first the outline (a
  * name, cuisine and meal type per slot), read as it streams; each day of it is checked (its meals, names
  * that give away an allergen, an excluded ingredient or a forbidden meat, repeats within three days) and
- * then written at once, up to {@code menu.model.days-in-parallel} at a time, while the outline goes on.
+ * then written at once, up to {@code menu.model.days-in-parallel} calls at a time, while the outline goes
+ * on; the first day one meal per call, so that the user sees it in the time of one recipe.
  * Each written day is validated alone and, when it breaks a rule, repaired once with only its own answer;
  * a day that still fails, or that the model cannot write at all, is filled from the catalog and named in
  * the warnings. Each finished day is stored as soon as it is ready.
@@ -202,6 +203,15 @@ final class MenuWriting {
         }
         DayState state = new DayState(day.day(), assignments);
         writing.put(day.day(), state);
+        if (day.day() == 1 && tools.config().firstDayByMeal()) {
+            // the first day is what the user waits for: one recipe per call, all at once, so that it shows in
+            // the time of one recipe instead of three or four
+            for (MenuPrompt.Assignment meal : assignments) {
+                List<MenuPrompt.Assignment> one = List.of(meal);
+                enqueue(state, new Part(1, one, 0, MenuPrompt.day(request, 1, one, avoid(1))), false);
+            }
+            return;
+        }
         enqueue(state, new Part(day.day(), assignments, 0, MenuPrompt.day(request, day.day(), assignments,
                 avoid(day.day()))), false);
     }

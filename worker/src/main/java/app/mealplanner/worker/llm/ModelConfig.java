@@ -86,9 +86,16 @@ public interface ModelConfig {
     @WithDefault("10")
     int minTokensPerSecond();
 
-    /** Days (or parts of days) of one job written at once; a week fits in one round by default. */
+    /** Calls of one job written at once (a day, or one meal of a day); a week fits in about one round. */
     @WithDefault("7")
     int daysInParallel();
+
+    /**
+     * Whether the first day is written one meal per call, in parallel: the user sees it in the time of one
+     * recipe (about 4 s at 60 tokens/s) instead of a whole day's, for two or three more (short) requests.
+     */
+    @WithDefault("true")
+    boolean firstDayByMeal();
 
     /** Extra output tokens allowed to reasoning models for their hidden reasoning. */
     @WithDefault("8000")

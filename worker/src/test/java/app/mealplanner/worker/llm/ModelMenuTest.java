@@ -102,10 +102,14 @@ class ModelMenuTest {
                 .isEqualTo(day.meals().stream().mapToInt(m -> m.recipe().nutrition().calories()).sum()));
         assertThat(jobs.find(job.id()).orElseThrow().daysReady()).isEqualTo(3);
 
-        // one outline, then the three days written at the same time, not one after another
+        // one outline, then the days written at the same time, not one after another; the first day one
+        // meal per call (it shows in the time of one recipe)
         List<FakeModelServer.Received> calls = model.requests();
-        assertThat(calls).extracting(r -> r.call().task()).containsExactly("outline", "day", "day", "day");
-        assertThat(Duration.between(calls.get(1).at(), calls.get(3).at())).isLessThan(Duration.ofSeconds(3));
+        assertThat(calls).extracting(r -> r.call().task()).containsExactly("outline", "day", "day", "day", "day");
+        assertThat(calls).extracting(r -> r.call().day()).containsExactly(0, 1, 1, 2, 3);
+        assertThat(calls.subList(1, 3)).allSatisfy(c -> assertThat(c.body().at("/max_tokens").asInt())
+                .isLessThan(calls.get(3).body().at("/max_tokens").asInt()));
+        assertThat(Duration.between(calls.get(1).at(), calls.get(4).at())).isLessThan(Duration.ofSeconds(3));
 
         // what was sent: the official shape, streamed, structured, the user's free text only as data
         for (FakeModelServer.Received call : calls) {
@@ -161,8 +165,10 @@ class ModelMenuTest {
         Menu menu = succeeded(job);
         assertThat(menu.source()).isEqualTo(Menu.SOURCE_LLM);
         assertThat(menu.warnings()).isEmpty();
+        // day 1 is asked one meal per call anyway; day 2 is refused whole, then asked meal by meal
         List<FakeModelServer.Received> dayCalls = model.requests(FakeModelServer.dayCalls());
-        assertThat(dayCalls.stream().filter(c -> c.body().at("/max_tokens").asInt() > 1000)).hasSize(2);
+        assertThat(dayCalls.stream().filter(c -> c.body().at("/max_tokens").asInt() > 1000))
+                .singleElement().satisfies(c -> assertThat(c.call().day()).isEqualTo(2));
         assertThat(dayCalls.stream().filter(c -> c.body().at("/max_tokens").asInt() < 1000)).hasSize(4);
     }
 

@@ -28,7 +28,6 @@ final class FakeAnswers {
     static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final int INGREDIENTS = 8;
     private static final int STEPS = 6;
-    private static final int STEP_CHARS = 60;
     private static final List<Menu.Ingredient> SEASONING = List.of(new Menu.Ingredient("salt", 1, "tsp"),
             new Menu.Ingredient("black pepper", 0.5, "tsp"));
 
@@ -160,39 +159,39 @@ final class FakeAnswers {
         return meal;
     }
 
-    /** The catalog's steps cut into six short ones, as models write them. */
+    /** The catalog's steps as six short sentences, as models write them. */
     static List<String> steps(List<String> original) {
-        List<String> clauses = new ArrayList<>();
+        List<String> sentences = new ArrayList<>();
         for (String step : original) {
-            for (String part : step.split("(?<=\\.)\\s+|,\\s+then\\s+|;\\s+")) {
-                String p = part.strip();
-                if (!p.isEmpty()) {
-                    clauses.add(Character.toUpperCase(p.charAt(0)) + p.substring(1));
+            for (String sentence : step.split("(?<=[.!])\\s+")) {
+                String t = sentence.strip();
+                if (!t.isEmpty()) {
+                    sentences.add(t.endsWith(".") || t.endsWith("!") ? t : t + ".");
                 }
             }
         }
-        List<String> steps = new ArrayList<>();
-        for (String clause : clauses) {
-            if (steps.size() == STEPS) {
+        // too few: split the longest sentence at a comma, the way a model writes shorter steps
+        while (sentences.size() < STEPS) {
+            int longest = 0;
+            for (int i = 1; i < sentences.size(); i++) {
+                longest = sentences.get(i).length() > sentences.get(longest).length() ? i : longest;
+            }
+            String s = sentences.get(longest);
+            int comma = s.indexOf(", ", s.length() / 3);
+            if (comma < 0) {
                 break;
             }
-            steps.add(shorten(clause));
+            String rest = s.substring(comma + 2).replaceFirst("^(then|and) ", "");
+            sentences.set(longest, s.substring(0, comma) + ".");
+            sentences.add(longest + 1, Character.toUpperCase(rest.charAt(0)) + rest.substring(1));
         }
-        List<String> closing = List.of("Taste and adjust the seasoning.", "Serve at once.", "Garnish and serve.",
-                "Plate it up.", "Let it rest a minute.", "Enjoy warm.");
-        for (int i = 0; steps.size() < STEPS; i++) {
-            steps.add(closing.get(i % closing.size()));
+        // models keep steps short: a long sentence keeps its first clause
+        sentences.replaceAll(s -> s.length() > 45 && s.indexOf(", ") > 10 ? s.substring(0, s.indexOf(", ")) + "." : s);
+        List<String> closing = List.of("Taste and adjust the seasoning.", "Serve at once.");
+        for (int i = 0; sentences.size() < STEPS; i++) {
+            sentences.add(closing.get(i % closing.size()));
         }
-        return steps;
-    }
-
-    private static String shorten(String step) {
-        if (step.length() <= STEP_CHARS) {
-            return step;
-        }
-        int cut = step.lastIndexOf(' ', STEP_CHARS);
-        String s = step.substring(0, cut > 20 ? cut : STEP_CHARS).replaceAll("[,;:]$", "");
-        return s.endsWith(".") ? s : s + ".";
+        return List.copyOf(sentences.subList(0, STEPS));
     }
 
     static long seed(MenuRequest request) {

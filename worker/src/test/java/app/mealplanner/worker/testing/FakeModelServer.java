@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,6 +58,10 @@ public final class FakeModelServer implements AutoCloseable {
     public record Received(Instant at, String path, Map<String, String> headers, JsonNode body, Call call) {
     }
 
+    /** An answered call: what it was, when its last byte went out and how long it took from the request. */
+    public record CallTime(Call call, Instant finished, long millis) {
+    }
+
     /** A stream the client closed before it was finished, and when. */
     public record ClientClosed(Instant at, Call call, int charsSent) {
     }
@@ -79,7 +82,7 @@ public final class FakeModelServer implements AutoCloseable {
     private final Set<String> traceIds = ConcurrentHashMap.newKeySet();
     private final AtomicLong calls = new AtomicLong();
     private final AtomicInteger open = new AtomicInteger();
-    private final List<Long> callMillis = Collections.synchronizedList(new ArrayList<>());
+    private final List<CallTime> callTimes = new CopyOnWriteArrayList<>();
 
     private volatile double tokensPerSecond;
     private volatile Duration firstToken;
@@ -94,6 +97,7 @@ public final class FakeModelServer implements AutoCloseable {
     private volatile int downStatus;
     private volatile boolean chaos;
     private volatile String requiredKey;
+    private final boolean record;
 
     private FakeModelServer(Builder b) {
         this.tokensPerSecond = b.tokensPerSecond;
@@ -102,6 +106,7 @@ public final class FakeModelServer implements AutoCloseable {
         this.reasoning = b.reasoning;
         this.azureDeployment = b.azureDeployment;
         this.chaos = b.chaos;
+        this.record = b.record;
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(b.eventLoops));
         this.server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(b.port)
                 .setIdleTimeout(0).setAcceptBacklog(4096));
@@ -128,6 +133,7 @@ public final class FakeModelServer implements AutoCloseable {
         private String azureDeployment;
         private boolean chaos;
         private int eventLoops = 2;
+        private boolean record = true;
 
         public Builder port(int port) {
             this.port = port;
@@ -165,6 +171,12 @@ public final class FakeModelServer implements AutoCloseable {
         /** Misbehave at random on every call, the ways real providers do. */
         public Builder chaos(boolean chaos) {
             this.chaos = chaos;
+            return this;
+        }
+
+        /** Keep every request (for tests); off for long benchmarks, which only need the call times. */
+        public Builder record(boolean record) {
+            this.record = record;
             return this;
         }
 
@@ -271,7 +283,7 @@ public final class FakeModelServer implements AutoCloseable {
         received.clear();
         calls.set(0);
         closed.clear();
-        callMillis.clear();
+        callTimes.clear();
         reasoning = false;
         contextLimit = 0;
         noJsonSchema = false;
@@ -317,11 +329,9 @@ public final class FakeModelServer implements AutoCloseable {
         return traceIds;
     }
 
-    /** How long each answered call took from its request to its last byte, in ms. */
-    public List<Long> callMillis() {
-        synchronized (callMillis) {
-            return List.copyOf(callMillis);
-        }
+    /** Every answered call, with how long it took from its request to its last byte. */
+    public List<CallTime> callTimes() {
+        return List.copyOf(callTimes);
     }
 
     @Override
@@ -352,7 +362,9 @@ public final class FakeModelServer implements AutoCloseable {
             Call call = new Call(task.kind(), task.data() == null ? 0 : task.day(), task.repair());
             Map<String, String> headers = new LinkedHashMap<>();
             req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
-            received.add(new Received(Instant.now(), req.uri(), headers, body, call));
+            if (record) {
+                received.add(new Received(Instant.now(), req.uri(), headers, body, call));
+            }
             calls.incrementAndGet();
             String traceparent = headers.get("traceparent");
             if (traceparent != null && traceparent.split("-").length == 4) {
@@ -389,7 +401,7 @@ public final class FakeModelServer implements AutoCloseable {
             if (body.path("stream").asBoolean(false)) {
                 new Stream(req, body, call, plan, started).start();
             } else {
-                whole(req, body, plan, started);
+                whole(req, body, call, plan, started);
             }
         });
     }
@@ -611,7 +623,7 @@ public final class FakeModelServer implements AutoCloseable {
     }
 
     /** A non-streamed answer: the whole completion once it would have been written. */
-    private void whole(HttpServerRequest req, JsonNode body, Plan plan, long started) {
+    private void whole(HttpServerRequest req, JsonNode body, Call call, Plan plan, long started) {
         long writing = firstToken.toMillis() + (long) (1000.0 * tokens(plan.content()) / tokensPerSecond);
         vertx.setTimer(Math.max(1, writing), t -> {
             Map<String, Object> message = new LinkedHashMap<>();
@@ -623,7 +635,7 @@ public final class FakeModelServer implements AutoCloseable {
                     "choices", List.of(Map.of("index", 0, "message", message, "finish_reason", plan.finishReason())),
                     "usage", usage(body, plan)));
             req.response().putHeader("Content-Type", "application/json").end(out);
-            callMillis.add((System.nanoTime() - started) / 1_000_000);
+            callTimes.add(new CallTime(call, Instant.now(), (System.nanoTime() - started) / 1_000_000));
         });
     }
 
@@ -748,7 +760,7 @@ public final class FakeModelServer implements AutoCloseable {
             done();
             res.write("data: [DONE]\n\n");
             res.end();
-            callMillis.add((System.nanoTime() - started) / 1_000_000);
+            callTimes.add(new CallTime(call, Instant.now(), (System.nanoTime() - started) / 1_000_000));
         }
 
         /** The client closed the connection: recorded when it did so before the answer was complete. */
