@@ -463,11 +463,14 @@ public class ChatStreams {
             if (content.length() > 0 || firstTokenAt > 0) {
                 countUsage(usage());
             }
-            countError(failure.code());
-            metrics.call(provider, failure.code(), System.nanoTime() - started);
+            boolean cancelled = failure instanceof ModelException.Interrupted;
+            if (!cancelled) {
+                countError(failure.code()); // a cancellation is ours, not the provider's
+            }
+            metrics.call(provider, cancelled ? "cancelled" : failure.code(), System.nanoTime() - started);
             finishSpan(failure.code());
             settle(false);
-            if (!(failure instanceof ModelException.Interrupted)) {
+            if (!cancelled) {
                 LOG.infof("%s call to %s failed: %s: %s", call.purpose(), provider, failure.code(), failure.getMessage());
             }
             // the outcome first: closing the connection reports a failure of its own, which must not win
