@@ -156,6 +156,7 @@ public class ChatStreams {
         private String eventName;
         private boolean done;
         private boolean counted;
+        private boolean responseEnded;
 
         Exchange(Provider provider, ModelCall call, RequestShape shape) {
             this.provider = provider;
@@ -238,7 +239,10 @@ public class ChatStreams {
                 lines.exceptionHandler(e -> abort(new ModelException.BadAnswer("MODEL_NOT_CHAT",
                         "the stream sent a line longer than 1 MiB")));
                 response.handler(lines);
-                response.endHandler(v -> onEnd());
+                response.endHandler(v -> {
+                    responseEnded = true;
+                    onEnd();
+                });
                 return;
             }
             // a server that ignores stream: true answers with one JSON chat completion; anything else is not one
@@ -252,7 +256,10 @@ public class ChatStreams {
                     buffer.appendBuffer(chunk);
                 }
             });
-            response.endHandler(v -> then.accept(buffer.toString(StandardCharsets.UTF_8)));
+            response.endHandler(v -> {
+                responseEnded = true;
+                then.accept(buffer.toString(StandardCharsets.UTF_8));
+            });
         }
 
         private void onError(int status, MultiMap headers, String text) {
@@ -475,8 +482,8 @@ public class ChatStreams {
             }
             // the outcome first: closing the connection reports a failure of its own, which must not win
             result.completeExceptionally(failure);
-            if (request != null) {
-                request.reset(); // never reuse a connection left in an unknown state
+            if (request != null && !responseEnded) {
+                request.reset(); // stops the provider writing; never reuse a connection left mid-answer
             }
         }
 
