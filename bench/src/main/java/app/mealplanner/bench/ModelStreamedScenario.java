@@ -59,7 +59,9 @@ final class ModelStreamedScenario extends Scenario {
 
         List<Run> runs = new ArrayList<>();
         List<SingleCall> single = new ArrayList<>();
+        Map<String, Map<String, Double>> cpu = new LinkedHashMap<>();
         for (String[] menu : new String[][] {{"7 × 3", WEEK}, {"14 × 4", FORTNIGHT}}) {
+            CpuMeter meter = new CpuMeter().with("api", api).with("worker", worker).start();
             for (int i = 0; i < RUNS; i++) {
                 Run run = measure(api, users.tokens.get(users.take()), menu[0], menu[1]);
                 log("model-streamed: %s: first day after %.1f s, menu after %.1f s (%s, %d day events, %d days from "
@@ -67,12 +69,13 @@ final class ModelStreamedScenario extends Scenario {
                         run.dayEvents(), run.catalogDays());
                 runs.add(run);
             }
+            cpu.put(menu[0], meter.stop());
             SingleCall reference = singleCall(model, menu[0], menu[1]);
             log("model-streamed: %s in one call: %.1f s (%d tokens)", reference.menu(), reference.totalMs() / 1000,
                     reference.answerTokens());
             single.add(reference);
         }
-        return report(runs, single);
+        return report(runs, single, cpu);
     }
 
     /** Submits the menu and follows its event stream to the final status. */
@@ -159,7 +162,7 @@ final class ModelStreamedScenario extends Scenario {
         return new SingleCall(name, (System.nanoTime() - start) / 1e6, chars / 4);
     }
 
-    private static Report report(List<Run> runs, List<SingleCall> single) {
+    private static Report report(List<Run> runs, List<SingleCall> single, Map<String, Map<String, Double>> cpu) {
         Report r = new Report("Model menus streamed day by day, at 60 tokens/s",
                 "A model that writes at a realistic speed (60 output tokens/s, recipes of about 200 tokens) takes "
                         + "70–90 s to write a week in one answer and minutes for a fortnight, and the user sees "
@@ -196,6 +199,8 @@ final class ModelStreamedScenario extends Scenario {
             f.append("| ").append(s.menu()).append(" | ").append(s.answerTokens()).append(" tokens | ")
                     .append(Report.ms(s.totalMs())).append(" |\n");
         }
+        f.append("\nCPU while the runs of each menu went on (cores busy of ").append(Machine.cores()).append("):\n\n");
+        cpu.forEach((menu, cores) -> f.append("- ").append(menu).append(": ").append(CpuMeter.inline(cores)).append('\n'));
         r.figures(f.toString());
         r.reference("The single-call design: the whole menu as one streamed answer from the same fake model at the same "
                 + "speed (60 tokens/s after 400 ms, recipes of the same size), timed from the request to the last "
