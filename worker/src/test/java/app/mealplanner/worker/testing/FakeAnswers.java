@@ -34,7 +34,7 @@ final class FakeAnswers {
     /** The task the worker asked for, read from its data message. */
     record Task(String kind, MenuRequest request, JsonNode data, boolean repair) {
         int day() {
-            return data.path("day").asInt(1);
+            return data.path("day").asInt(0);
         }
     }
 
