@@ -36,6 +36,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.parsetools.RecordParser;
+import io.vertx.core.tracing.TracingPolicy;
 
 /**
  * Streams chat completions over the Vert.x HTTP client of Quarkus's managed Vert.x: {@code stream: true},
@@ -79,7 +80,10 @@ public class ChatStreams {
                 .setKeepAlive(true)
                 .setKeepAliveTimeout(60)
                 .setDecompressionSupported(true)
-                .setVerifyHost(true));
+                .setVerifyHost(true)
+                // our own client span carries the job's trace; Quarkus's Vert.x tracing would start a new
+                // trace for these requests (they run on a fresh event-loop context) and overwrite the header
+                .setTracingPolicy(TracingPolicy.IGNORE));
         metrics.exchangesOpen(open);
     }
 

@@ -83,7 +83,8 @@ class ModelMenuTest {
 
     @Test
     void shouldWriteTheMenuDayByDayAndStoreEachDayAsSoonAsItIsValid() throws Exception {
-        MenuJob job = testJobs.queued(REQUEST);
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        MenuJob job = testJobs.queued(REQUEST, "00-" + traceId + "-00f067aa0ba902b7-01");
         queue.enqueue(job.id());
 
         // a day is stored, and counted, while the job still runs
@@ -121,6 +122,8 @@ class ModelMenuTest {
             assertThat(body.at("/response_format/json_schema/strict").asBoolean()).isTrue();
             assertThat(body.has("max_tokens")).isTrue(); // a compatible server (127.0.0.1): max_tokens
             assertThat(call.headers().get("authorization")).isEqualTo("Bearer " + FakeModels.KEY);
+            // every call continues the trace of the request that created the job
+            assertThat(call.headers().get("traceparent")).startsWith("00-" + traceId + "-");
             String system = body.at("/messages/0/content").asText();
             assertThat(system).contains("peanuts").doesNotContain("spicy").doesNotContain("mushrooms")
                     .doesNotContain("italian");
