@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # The api image. Build from the repository root (the build context):
 #   docker build -f deploy/docker/api.Dockerfile -t ghcr.io/example/meal-planner-api:1.0.0 .
 
@@ -20,7 +19,7 @@ COPY --from=build /src/api/target/quarkus-app/lib/ /app/lib/
 COPY --from=build /src/api/target/quarkus-app/app/ /app/app/
 COPY --from=build /src/api/target/quarkus-app/quarkus/ /app/quarkus/
 COPY --from=build /src/api/target/quarkus-app/quarkus-run.jar /app/quarkus-run.jar
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager"
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager"
 USER 10001:10001
 # REST api, health (/q/health/live, /q/health/ready) and metrics (/q/metrics)
 EXPOSE 8080

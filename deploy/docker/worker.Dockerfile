@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # The worker image (JobRunr job server; also runs the dashboard-only Deployment). Build from the
 # repository root (the build context):
 #   docker build -f deploy/docker/worker.Dockerfile -t ghcr.io/example/meal-planner-worker:1.0.0 .
@@ -21,7 +20,7 @@ COPY --from=build /src/worker/target/quarkus-app/lib/ /app/lib/
 COPY --from=build /src/worker/target/quarkus-app/app/ /app/app/
 COPY --from=build /src/worker/target/quarkus-app/quarkus/ /app/quarkus/
 COPY --from=build /src/worker/target/quarkus-app/quarkus-run.jar /app/quarkus-run.jar
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager"
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager"
 USER 10001:10001
 # 8081: health (/q/health/live, /q/health/ready) and metrics (/q/metrics); 8000: JobRunr dashboard
 # (served only where MENU_DASHBOARD_ENABLED=true)

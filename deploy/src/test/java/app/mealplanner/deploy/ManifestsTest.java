@@ -29,6 +29,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -91,7 +92,9 @@ class ManifestsTest {
             Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
             Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
             Map.entry("keda.sh/v1alpha1/ScaledObject", GenericKubernetesResource.class),
-            Map.entry("keda.sh/v1alpha1/TriggerAuthentication", GenericKubernetesResource.class));
+            Map.entry("keda.sh/v1alpha1/TriggerAuthentication", GenericKubernetesResource.class),
+            Map.entry("monitoring.coreos.com/v1/PrometheusRule", GenericKubernetesResource.class),
+            Map.entry("monitoring.coreos.com/v1/PodMonitor", GenericKubernetesResource.class));
 
     // =====================================================================================================
     // Parsing
@@ -176,7 +179,7 @@ class ManifestsTest {
             "images", "replicas", "configMapGenerator", "secretGenerator", "generatorOptions");
 
     @ParameterizedTest
-    @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/prod", "monitoring"})
     void kustomizationListsOnlyFilesThatExist(String dir) {
         Path root = k8s().resolve(dir);
         Map<String, Object> kustomization = Manifests.kustomization(root);
@@ -219,7 +222,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/prod", "monitoring"})
     void everyManifestInAKustomizationFolderIsUsed(String dir) {
         Path root = k8s().resolve(dir);
         Map<String, Object> kustomization = Manifests.kustomization(root);
@@ -320,6 +323,11 @@ class ManifestsTest {
     }
 
     @Test
+    void theHeapLeavesTheRestOfTheJvmRoomUnderEveryMemoryLimit() {
+        checkMemoryHeadroom(base());
+    }
+
+    @Test
     void podsRunAsTheImageUserLockedDown() {
         checkSecurity(base());
     }
@@ -376,6 +384,7 @@ class ManifestsTest {
         checkProbesAndPorts(rendered);
         checkEnvironment(rendered);
         checkGracePeriods(rendered);
+        checkMemoryHeadroom(rendered);
         checkSecurity(rendered);
         checkWiring(rendered);
         checkNetworkPolicies(rendered);
@@ -406,11 +415,52 @@ class ManifestsTest {
     }
 
     // =====================================================================================================
+    // Monitoring (deploy/k8s/monitoring; MonitoringTest checks its series against the running apps)
+
+    @Test
+    void monitoringRendersRulesPodMonitorAndBoardForThePodsOfTheBase() throws IOException {
+        assertThat(kubectlAvailable()).as("kubectl on the PATH").isTrue();
+        Path root = k8s().resolve("monitoring");
+        List<HasMetadata> rendered = Manifests.parse(kustomize(root));
+        assertThat(rendered).extracting(ManifestsTest::id).containsExactlyInAnyOrder("PrometheusRule/meal-planner",
+                "PodMonitor/meal-planner", "ConfigMap/meal-planner-grafana-dashboard");
+        assertThat(rendered).allMatch(r -> PART_OF_VALUE.equals(r.getMetadata().getLabels().get(PART_OF)));
+
+        ConfigMap board = (ConfigMap) rendered.stream().filter(r -> r instanceof ConfigMap).findFirst().orElseThrow();
+        assertThat(board.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+        assertThat(board.getData()).containsOnlyKeys("grafana-dashboard.json");
+        assertThat(board.getData().get("grafana-dashboard.json")).isEqualTo(Files.readString(root.resolve("grafana-dashboard.json")));
+
+        GenericKubernetesResource podMonitor = (GenericKubernetesResource) rendered.stream()
+                .filter(r -> r.getKind().equals("PodMonitor")).findFirst().orElseThrow();
+        Map<?, ?> matchLabels = (Map<?, ?>) podMonitor.get("spec", "selector", "matchLabels");
+        List<Object> names = list(((Map<?, ?>) list(podMonitor.get("spec", "selector", "matchExpressions")).get(0)).get("values"));
+        Map<?, ?> endpoint = (Map<?, ?>) list(podMonitor.get("spec", "podMetricsEndpoints")).get(0);
+        assertThat(endpoint.get("path")).isEqualTo("/q/metrics");
+        for (Deployment d : base().all(Deployment.class)) {
+            Map<String, String> podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
+            assertThat(podLabels).as("pod labels of %s", d.getMetadata().getName()).containsAllEntriesOf(
+                    matchLabels.entrySet().stream().collect(Collectors.toMap(e -> String.valueOf(e.getKey()),
+                            e -> String.valueOf(e.getValue()))));
+            assertThat(names).contains(podLabels.get("app.kubernetes.io/name"));
+            String app = d.getMetadata().getName().equals(API) ? "api" : "worker";
+            int metricsPort = Integer.parseInt(appProperties(app).getProperty("quarkus.http.port"));
+            assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
+                    .as("the port %s of %s", endpoint.get("port"), d.getMetadata().getName())
+                    .anyMatch(p -> p.getName().equals(endpoint.get("port")) && p.getContainerPort() == metricsPort);
+        }
+    }
+
+    // =====================================================================================================
     // Dockerfiles and .dockerignore
 
     @ParameterizedTest
     @ValueSource(strings = {"api", "worker"})
     void dockerfileBuildsTheFastJarAndRunsItAsNonRoot(String app) {
+        // a syntax directive makes BuildKit pull its Dockerfile frontend from a registry; the built-in one
+        // builds these files (deploy/docker/smoke.sh builds them where no registry is reachable)
+        assertThat(Manifests.read(repoRoot().resolve("deploy/docker/" + app + ".Dockerfile")))
+                .doesNotContainPattern("(?im)^#\\s*syntax\\s*=");
         List<Instruction> instructions = dockerfile(app);
         List<Instruction> froms = instructions.stream().filter(i -> i.is("FROM")).toList();
         assertThat(froms).hasSize(2);
@@ -439,7 +489,7 @@ class ManifestsTest {
                 .anySatisfy(i -> assertThat(i.args()).contains("--uid " + APP_UID).contains("nologin"));
 
         assertThat(exposedPorts(runtime)).isEqualTo(expectedImagePorts(app));
-        assertThat(imageJavaOpts(app)).contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError",
+        assertThat(imageJavaOpts(app)).contains("-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError",
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
         Instruction entrypoint = runtime.stream().filter(i -> i.is("ENTRYPOINT")).reduce((a, b) -> b).orElseThrow();
         assertThat(entrypoint.args()).startsWith("[").contains("exec java $JAVA_OPTS -jar /app/quarkus-run.jar");
@@ -457,6 +507,7 @@ class ManifestsTest {
                 files.filter(Files::isRegularFile)
                         .map(f -> repoRoot().relativize(f).toString().replace('\\', '/'))
                         .filter(f -> !f.contains("/target/"))
+                        .filter(f -> !f.equals(".mvn/maven.config")) // a developer's own settings, if any
                         .forEach(needed::add);
             }
         }
@@ -466,8 +517,52 @@ class ManifestsTest {
 
         assertThat(List.of("api/target/quarkus-app/quarkus-run.jar", "target/x", "common/target/classes/A.class",
                 ".data/pg/PG_VERSION", ".git/HEAD", "bench/results/latest.json", "node_modules/a/index.js",
-                "web/node_modules/a/index.js", "worker.log", ".data/logs/api.log", "worker/.jqwik-database"))
+                "web/node_modules/a/index.js", "worker.log", ".data/logs/api.log", "worker/.jqwik-database",
+                ".mvn/maven.config"))
                 .allMatch(f -> dockerIgnored(patterns, f), "ignored");
+    }
+
+    // =====================================================================================================
+    // deploy/docker/compose.yaml (its syntax: `docker-compose config` in .ci/run)
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void composeRunsTheImagesAsTheManifestsDo() {
+        // SnakeYAML (under Jackson's YAML module) resolves the file's merge keys (<<: *app) as Compose does
+        Map<String, Object> compose = new org.yaml.snakeyaml.Yaml().load(
+                Manifests.read(repoRoot().resolve("deploy/docker/compose.yaml")));
+        Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+        assertThat(services.keySet()).containsExactlyInAnyOrder("postgresql", "api", "worker", "dashboard");
+        Map<String, String> images = Map.of("api", "api", "worker", "worker", "dashboard", "worker");
+        images.forEach((name, app) -> {
+            Map<String, Object> service = services.get(name);
+            Map<String, Object> build = (Map<String, Object>) service.get("build");
+            assertThat(build).as("build of %s", name).containsEntry("context", "../..")
+                    .containsEntry("dockerfile", "deploy/docker/" + app + ".Dockerfile");
+            Map<String, Object> env = (Map<String, Object>) service.get("environment");
+            Set<String> read = new TreeSet<>(Manifests.environmentVariablesRead(app));
+            assertThat(env.keySet()).as("variables of %s that the %s app does not read", name, app).isSubsetOf(read);
+            assertThat(env).containsKeys("QUARKUS_DATASOURCE_JDBC_URL", "QUARKUS_DATASOURCE_USERNAME",
+                    "QUARKUS_DATASOURCE_PASSWORD");
+            assertThat(service).as("lock-down of %s", name).containsEntry("read_only", true)
+                    .containsEntry("cap_drop", List.of("ALL")).containsKey("mem_limit");
+            assertThat(String.valueOf(service.get("tmpfs"))).contains("/tmp");
+            assertThat(String.valueOf(service.get("depends_on"))).contains("postgresql").contains("service_healthy");
+        });
+        Map<String, Object> worker = (Map<String, Object>) services.get("worker").get("environment");
+        Map<String, Object> dashboard = (Map<String, Object>) services.get("dashboard").get("environment");
+        assertThat(worker).containsEntry("MENU_DASHBOARD_ENABLED", "false").doesNotContainKey("DASHBOARD_PASSWORD");
+        assertThat(dashboard).containsEntry("MENU_WORKER_ENABLED", "false").containsEntry("MENU_DASHBOARD_ENABLED", "true");
+        assertThat(services.get("worker")).doesNotContainKey("ports");
+        assertThat((List<String>) services.get("dashboard").get("ports")).allMatch(p -> p.startsWith("127.0.0.1:"));
+        Duration drain = Manifests.quarkusDuration(String.valueOf(worker.get("MENU_WORKER_DRAIN_TIME")));
+        Duration grace = Manifests.quarkusDuration(String.valueOf(services.get("worker").get("stop_grace_period")));
+        assertThat(grace).as("the worker's stop_grace_period covers its drain").isGreaterThan(drain.plusSeconds(12));
+        Map<String, Object> api = (Map<String, Object>) services.get("api").get("environment");
+        assertThat((List<String>) services.get("api").get("volumes")).anySatisfy(v -> assertThat(v)
+                .endsWith(":/etc/meal-planner/jwt:ro"));
+        assertThat(String.valueOf(api.get("JWT_PUBLIC_KEY_LOCATION"))).startsWith("/etc/meal-planner/jwt/");
+        assertThat(String.valueOf(api.get("JWT_PRIVATE_KEY_LOCATION"))).startsWith("/etc/meal-planner/jwt/");
     }
 
     // =====================================================================================================
@@ -626,6 +721,27 @@ class ManifestsTest {
                 .filter(cmd -> cmd.size() == 2 && cmd.get(0).equals("sleep")).map(cmd -> Long.parseLong(cmd.get(1)))
                 .orElse(0L);
         assertThat(api.getTerminationGracePeriodSeconds()).isGreaterThanOrEqualTo(preStop + 30);
+    }
+
+    /**
+     * Measured with NativeMemoryTracking (api and worker after start-up and five menus): about 100 MiB besides
+     * the heap (metaspace 41–45, code 15, symbols 9, class space 7, threads 3–4, arenas up to 6), which grows
+     * with JIT-compiled code and I/O buffers under load. Below this the kernel kills the pod at a full heap
+     * (OOMKilled) before the JVM can report anything.
+     */
+    static final long NON_HEAP_BYTES = 150L * 1024 * 1024;
+
+    static void checkMemoryHeadroom(Bundle bundle) {
+        for (Deployment d : bundle.all(Deployment.class)) {
+            Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+            String javaOpts = env(c, "JAVA_OPTS").map(EnvVar::getValue).orElse(imageJavaOpts(appOf(c)));
+            Matcher m = Pattern.compile("-XX:MaxRAMPercentage=([0-9.]+)").matcher(javaOpts);
+            assertThat(m.find()).as("MaxRAMPercentage in the JAVA_OPTS of %s", d.getMetadata().getName()).isTrue();
+            long limit = memoryLimit(bundle, d.getMetadata().getName());
+            long heap = (long) (limit * Double.parseDouble(m.group(1)) / 100);
+            assertThat(limit - heap).as("memory besides the heap of %s in %s (limit %d MiB, heap %d MiB)",
+                    d.getMetadata().getName(), bundle.name(), limit >> 20, heap >> 20).isGreaterThanOrEqualTo(NON_HEAP_BYTES);
+        }
     }
 
     static void checkSecurity(Bundle bundle) {

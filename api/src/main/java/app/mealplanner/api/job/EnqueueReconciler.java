@@ -11,6 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import app.mealplanner.common.db.Database;
+import app.mealplanner.common.job.MenuJob;
+import app.mealplanner.common.job.MenuJobs;
 import app.mealplanner.common.jobrunr.MenuJobQueue;
 import io.quarkus.scheduler.Scheduled;
 
@@ -32,12 +34,14 @@ public class EnqueueReconciler {
     private static final int BATCH = 500;
 
     private final Database database;
+    private final MenuJobs jobs;
     private final MenuJobQueue queue;
     private final java.time.Duration minAge;
 
-    public EnqueueReconciler(Database database, MenuJobQueue queue,
+    public EnqueueReconciler(Database database, MenuJobs jobs, MenuJobQueue queue,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "menu.reconciler.min-age") java.time.Duration minAge) {
         this.database = database;
+        this.jobs = jobs;
         this.queue = queue;
         this.minAge = minAge;
     }
@@ -90,8 +94,8 @@ public class EnqueueReconciler {
             }
             return ids;
         });
-        for (UUID id : orphans) {
-            queue.enqueue(id);
+        for (MenuJob job : jobs.findAll(orphans)) {
+            queue.enqueue(job.id(), job.request());
         }
         if (!orphans.isEmpty()) {
             LOG.infof("enqueued %d accepted menu jobs that had not reached JobRunr", orphans.size());

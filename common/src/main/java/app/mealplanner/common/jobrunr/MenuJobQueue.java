@@ -1,5 +1,7 @@
 package app.mealplanner.common.jobrunr;
 
+import static org.jobrunr.scheduling.JobBuilder.aJob;
+
 import java.sql.PreparedStatement;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
@@ -13,6 +15,7 @@ import org.jobrunr.scheduling.JobRequestScheduler;
 
 import app.mealplanner.common.db.Database;
 import app.mealplanner.common.job.MenuJobRequest;
+import app.mealplanner.common.menu.MenuRequest;
 
 /**
  * Hands a committed {@code menu_job} row to JobRunr under the same id and wakes the workers (DESIGN §7).
@@ -43,8 +46,12 @@ public class MenuJobQueue {
         this.database = database;
     }
 
-    public void enqueue(UUID menuJobId) {
-        scheduler.enqueue(menuJobId, new MenuJobRequest(menuJobId));
+    /** Enqueues the job named and labelled for the dashboard after its request ({@link MenuJobLabels}). */
+    public void enqueue(UUID menuJobId, MenuRequest request) {
+        scheduler.create(aJob().withId(menuJobId)
+                .withName(MenuJobLabels.name(request))
+                .withLabels(MenuJobLabels.labels(request))
+                .withJobRequest(new MenuJobRequest(menuJobId)));
         wakeWorkers();
     }
 

@@ -22,6 +22,7 @@ import app.mealplanner.worker.llm.CatalogFallback;
 import app.mealplanner.worker.llm.ModelException;
 import app.mealplanner.worker.planner.MenuValidator;
 import app.mealplanner.worker.planner.UnsatisfiableRequestException;
+import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -100,6 +101,10 @@ public class MenuJobRunner extends MenuJobHandler {
         org.jboss.logging.MDC.put("jobId", id.toString());
         org.jboss.logging.MDC.put("userId", job.userId().toString());
         String result = "error";
+        String source = "none";
+        // how long the jobs this worker holds have been running: a stuck one shows in ..._max
+        LongTaskTimer.Sample running = LongTaskTimer.builder("menu.jobs.running")
+                .description("menu jobs running in this worker").register(metrics).start();
         try {
             JobProgress progress = new JobProgress(job, jobs, days, database);
             PlannedMenu planned = planning.plan(job, progress);
@@ -117,6 +122,10 @@ public class MenuJobRunner extends MenuJobHandler {
                 return true;
             });
             result = stored ? "succeeded" : "cancelled";
+            if (stored) {
+                source = planned.plan().source();
+                DashboardJobSource.recordPlannedSource(source);
+            }
             outcome(result, planned.plan().source());
             LOG.infof("job %s %s (attempt %d, %s)", id, stored ? "succeeded" : "was cancelled; no menu stored",
                     job.attempt(), planned.plan().source());
@@ -163,16 +172,17 @@ public class MenuJobRunner extends MenuJobHandler {
             outcome(result, "none");
             throw e;
         } finally {
-            metrics.timer("menu.jobs.duration", "result", result)
+            running.stop();
+            metrics.timer("menu.jobs.duration", "result", result, "source", source)
                     .record(java.time.Duration.ofNanos(System.nanoTime() - startNanos));
             org.jboss.logging.MDC.remove("jobId");
             org.jboss.logging.MDC.remove("userId");
         }
     }
 
+    /** Fails the job without retries; it is counted as failed where it becomes FAILED (MenuJobStateSync). */
     private void giveUp(UUID id, String code, String message) {
         jobs.recordError(id, code, message);
-        outcome("failed", "none");
         throw new JobRunrException(code + ": " + message, true);
     }
 

@@ -13,12 +13,14 @@ import org.jobrunr.jobs.states.ScheduledState;
 import org.jobrunr.jobs.states.StateName;
 
 import app.mealplanner.common.job.MenuJobs;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Keeps {@code menu_job} in step with JobRunr's decisions: a failed attempt that will be retried goes back
  * to QUEUED with its next attempt time, a failure after the last retry becomes FAILED, a deletion
  * CANCELLED. An {@link ApplyStateFilter} also sees orphaned jobs (a worker that died), which
- * {@code onFailedAfterRetries} does not.
+ * {@code onFailedAfterRetries} does not. A job that ends FAILED is counted here, in
+ * {@code menu_jobs_outcome_total{outcome="failed"}}, whichever way it failed.
  */
 @ApplicationScoped
 public class MenuJobStateSync implements ApplyStateFilter {
@@ -26,9 +28,11 @@ public class MenuJobStateSync implements ApplyStateFilter {
     private static final Logger LOG = Logger.getLogger(MenuJobStateSync.class);
 
     private final MenuJobs jobs;
+    private final MeterRegistry metrics;
 
-    public MenuJobStateSync(MenuJobs jobs) {
+    public MenuJobStateSync(MenuJobs jobs, MeterRegistry metrics) {
         this.jobs = jobs;
+        this.metrics = metrics;
     }
 
     @Override
@@ -41,6 +45,8 @@ public class MenuJobStateSync implements ApplyStateFilter {
                 jobs.awaitRetry(id, scheduled.getScheduledAt());
             } else if (newState instanceof FailedState failed && current == StateName.FAILED) {
                 jobs.fail(id, errorCode(failed), errorMessage(failed));
+                // every way a job ends FAILED passes here: no retries, the last retry, an orphan's last retry
+                metrics.counter("menu.jobs.outcome", "outcome", "failed", "source", "none").increment();
             } else if (newState.getName() == StateName.DELETED) {
                 jobs.cancel(id);
             }

@@ -1,6 +1,5 @@
 package app.mealplanner.worker.jobrunr;
 
-import static org.jobrunr.dashboard.JobRunrDashboardWebServerConfiguration.usingStandardDashboardConfiguration;
 import static org.jobrunr.server.BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration;
 
 import java.net.InetAddress;
@@ -12,7 +11,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.CDI;
 
 import org.jboss.logging.Logger;
-import org.jobrunr.dashboard.JobRunrDashboardWebServer;
 import org.jobrunr.jobs.filters.RetryFilter;
 import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.server.JobActivator;
@@ -22,6 +20,7 @@ import org.jobrunr.server.configuration.DefaultBackgroundJobServerWorkerPolicy;
 import org.jobrunr.storage.StorageProvider;
 import org.jobrunr.utils.mapper.JsonMapper;
 
+import app.mealplanner.worker.job.DashboardJobSource;
 import app.mealplanner.worker.job.MenuJobStateSync;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -40,16 +39,19 @@ public class JobServer {
     private final JsonMapper jsonMapper;
     private final WorkerConfig config;
     private final MenuJobStateSync stateSync;
+    private final DashboardJobSource dashboardSource;
     private final app.mealplanner.common.db.Database database;
     private final java.util.concurrent.ScheduledExecutorService watchdog = java.util.concurrent.Executors
             .newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("jobrunr-watchdog").factory());
     private volatile boolean stopping;
     private volatile BackgroundJobServer server;
-    private volatile JobRunrDashboardWebServer dashboard;
+    private volatile DashboardServer dashboard;
 
     public JobServer(StorageProvider storageProvider, JsonMapper jsonMapper, WorkerConfig config,
-            MenuJobStateSync stateSync, app.mealplanner.common.db.Database database) {
+            MenuJobStateSync stateSync, DashboardJobSource dashboardSource,
+            app.mealplanner.common.db.Database database) {
         this.database = database;
+        this.dashboardSource = dashboardSource;
         this.storageProvider = storageProvider;
         this.jsonMapper = jsonMapper;
         this.config = config;
@@ -79,8 +81,9 @@ public class JobServer {
                 .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(worker.drainTime());
         BackgroundJobServer s = new BackgroundJobServer(storageProvider, jsonMapper, new CdiJobActivator(),
                 configuration);
-        // Our filter is an ApplyStateFilter only, so JobRunr keeps this RetryFilter as its elect filter.
-        s.setJobFilters(List.of(new RetryFilter(worker.retries(), worker.retryBackoffSeed()), stateSync));
+        // Ours are an ApplyStateFilter and a JobServerFilter, so JobRunr keeps this RetryFilter as its elect filter.
+        s.setJobFilters(List.of(new RetryFilter(worker.retries(), worker.retryBackoffSeed()), stateSync,
+                dashboardSource));
         s.start();
         server = s;
         LOG.infof("JobRunr server started: %d virtual-thread workers, poll %s", worker.threads(), worker.pollInterval());
@@ -110,12 +113,7 @@ public class JobServer {
                     "menu.dashboard.enabled is true but DASHBOARD_USERNAME is not set"));
             String password = d.password().orElseThrow(() -> new IllegalStateException(
                     "menu.dashboard.enabled is true but DASHBOARD_PASSWORD is not set"));
-            JobRunrDashboardWebServer web = new JobRunrDashboardWebServer(storageProvider, jsonMapper,
-                    usingStandardDashboardConfiguration().andPort(d.port())
-                            .andBasicAuthentication(username, password)
-                            .andAllowAnonymousDataUsage(false));
-            web.start();
-            dashboard = web;
+            dashboard = DashboardServer.start(storageProvider, jsonMapper, d.port(), username, password);
             LOG.infof("JobRunr dashboard on port %d (basic auth user %s)", d.port(), username);
         }
     }
@@ -127,7 +125,7 @@ public class JobServer {
         if (s != null) {
             s.stop();
         }
-        JobRunrDashboardWebServer web = dashboard;
+        DashboardServer web = dashboard;
         if (web != null) {
             web.stop();
         }

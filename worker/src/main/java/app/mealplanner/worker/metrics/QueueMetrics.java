@@ -18,14 +18,17 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Queue depth for Prometheus: {@code menu_queue_depth{state}} with our statuses (QUEUED, RUNNING) and
- * JobRunr's states (ENQUEUED, SCHEDULED, PROCESSING, the signal KEDA scales on). One grouped query per
- * scrape at most every 5 s, whatever the number of series.
+ * JobRunr's states (ENQUEUED, SCHEDULED, PROCESSING, the signal KEDA scales on), and
+ * {@code menu_queue_age_seconds}: how long the oldest job that could run now has waited (since it was
+ * accepted, or since its retry became due; 0 when none waits). One query per scrape at most every 5 s,
+ * whatever the number of series.
  */
 @ApplicationScoped
 public class QueueMetrics {
 
     private static final Duration CACHE = Duration.ofSeconds(5);
     private static final List<String> STATES = List.of("QUEUED", "RUNNING", "ENQUEUED", "SCHEDULED", "PROCESSING");
+    private static final String AGE = "AGE";
 
     private final Database database;
     private volatile Map<String, Long> counts = Map.of();
@@ -42,6 +45,10 @@ public class QueueMetrics {
                     .description("jobs by state: menu_job status (QUEUED, RUNNING) and JobRunr state")
                     .register(registry);
         }
+        Gauge.builder("menu.queue.age", this, m -> m.count(AGE))
+                .baseUnit("seconds")
+                .description("how long the oldest job that could run now has waited (0: none waits)")
+                .register(registry);
     }
 
     private double count(String state) {
@@ -62,7 +69,10 @@ public class QueueMetrics {
             try (PreparedStatement ps = c.prepareStatement("select status, count(*) from menu_job "
                     + "where status in ('QUEUED', 'RUNNING') group by status "
                     + "union all select state, count(*) from jobrunr_jobs "
-                    + "where state in ('ENQUEUED', 'SCHEDULED', 'PROCESSING') group by state");
+                    + "where state in ('ENQUEUED', 'SCHEDULED', 'PROCESSING') group by state "
+                    + "union all select '" + AGE + "', coalesce(extract(epoch from now() "
+                    + "- min(coalesce(next_attempt_at, created_at))), 0)::bigint from menu_job "
+                    + "where status = 'QUEUED' and (next_attempt_at is null or next_attempt_at <= now())");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.merge(rs.getString(1), rs.getLong(2), Long::sum);

@@ -20,6 +20,7 @@ import app.mealplanner.common.menu.Menu;
 import app.mealplanner.common.menu.Menus;
 import app.mealplanner.worker.planner.MenuValidator;
 import app.mealplanner.worker.support.TestJobs;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The menu job against embedded PostgreSQL and the real JobRunr server of this worker. */
@@ -43,11 +44,13 @@ class MenuJobTest {
     MenuJobRunner runner;
     @Inject
     MenuValidator validator;
+    @Inject
+    MeterRegistry metrics;
 
     @Test
     void shouldRunAnEnqueuedJobThroughJobRunrToAStoredMenu() throws Exception {
         MenuJob job = testJobs.queued(REQUEST);
-        queue.enqueue(job.id());
+        queue.enqueue(job.id(), job.request());
 
         MenuJob done = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                 .until(() -> jobs.find(job.id()).orElseThrow(), j -> j.status().isFinal());
@@ -103,7 +106,8 @@ class MenuJobTest {
                 {"days": 1, "meals": ["dinner"], "diet": "keto", "maxPrepMinutes": 5,
                  "allergies": ["peanuts", "tree-nuts", "milk", "eggs", "fish", "shellfish", "soy", "wheat", "sesame"]}
                 """);
-        queue.enqueue(job.id());
+        double failedBefore = failedJobs();
+        queue.enqueue(job.id(), job.request());
 
         MenuJob done = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                 .until(() -> jobs.find(job.id()).orElseThrow(), j -> j.status().isFinal());
@@ -112,6 +116,29 @@ class MenuJobTest {
         assertThat(done.toStatus().error().code()).isEqualTo("UNSATISFIABLE");
         assertThat(done.toStatus().error().message()).contains("dinner").contains("maxPrepMinutes");
         assertThat(menus.countForJob(job.id())).isZero();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(failedJobs()).isEqualTo(failedBefore + 1));
+    }
+
+    @Test
+    void shouldCountAJobThatFailsEveryRetryAsFailed() throws Exception {
+        // a row the planner cannot handle (no days: a bug, not a bad request) fails each attempt
+        MenuJob job = testJobs.queued("""
+                {"meals": ["dinner"], "diet": "vegan"}
+                """);
+        double failedBefore = failedJobs();
+        queue.enqueue(job.id(), job.request());
+
+        MenuJob done = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> jobs.find(job.id()).orElseThrow(), j -> j.status().isFinal());
+        assertThat(done.status()).isEqualTo(JobState.FAILED);
+        assertThat(done.attempt()).isEqualTo(2); // the test profile allows one retry
+        assertThat(done.toStatus().error().code()).isEqualTo("INTERNAL");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(failedJobs()).isEqualTo(failedBefore + 1));
+    }
+
+    private double failedJobs() {
+        return metrics.find("menu.jobs.outcome").tag("outcome", "failed").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 
     private void run(MenuJobRequest request) {

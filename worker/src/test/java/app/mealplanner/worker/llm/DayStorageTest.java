@@ -66,7 +66,7 @@ class DayStorageTest {
         assertThat(jobs.find(job.id()).orElseThrow().daysReady()).isEqualTo(1);
 
         // JobRunr delivers the job again
-        queue.enqueue(job.id());
+        queue.enqueue(job.id(), job.request());
         MenuJob done = testJobs.awaitFinal(job.id(), Duration.ofSeconds(60));
         assertThat(done.status()).isEqualTo(JobState.SUCCEEDED);
         assertThat(done.attempt()).isEqualTo(2);

@@ -81,7 +81,7 @@ class FailoverTest {
 
     private Menu succeeded() throws Exception {
         MenuJob job = testJobs.queued(REQUEST);
-        queue.enqueue(job.id());
+        queue.enqueue(job.id(), job.request());
         MenuJob done = testJobs.awaitFinal(job.id(), Duration.ofSeconds(60));
         assertThat(done.status()).as("%s", done.toStatus().error()).isEqualTo(JobState.SUCCEEDED);
         return menus.findOwned(done.menuId(), job.userId()).orElseThrow();

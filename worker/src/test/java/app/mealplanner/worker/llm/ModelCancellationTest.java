@@ -118,7 +118,7 @@ class ModelCancellationTest {
     void shouldStopACancelledJobsModelCallsAndStoreNothing() throws Exception {
         MenuJob job = testJobs.queued(WEEKEND);
         double cancelledBefore = cancelledCount();
-        queue.enqueue(job.id());
+        queue.enqueue(job.id(), job.request());
         await().atMost(Duration.ofSeconds(20)).until(() -> model.openStreams() >= 3);
 
         assertThat(jobs.cancel(job.id())).isTrue();

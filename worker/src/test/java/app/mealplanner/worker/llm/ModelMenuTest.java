@@ -85,7 +85,7 @@ class ModelMenuTest {
     void shouldWriteTheMenuDayByDayAndStoreEachDayAsSoonAsItIsValid() throws Exception {
         String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
         MenuJob job = testJobs.queued(REQUEST, "00-" + traceId + "-00f067aa0ba902b7-01");
-        queue.enqueue(job.id());
+        queue.enqueue(job.id(), job.request());
 
         // a day is stored, and counted, while the job still runs
         MenuJob running = await().atMost(FINISHED).pollInterval(Duration.ofMillis(20))
@@ -345,7 +345,7 @@ class ModelMenuTest {
 
     private MenuJob run(String request) throws Exception {
         MenuJob job = testJobs.queued(request);
-        queue.enqueue(job.id());
+        queue.enqueue(job.id(), job.request());
         return job;
     }
 

@@ -55,7 +55,7 @@ class PoolOfFiveTest {
         assertThat(dataSource.getConfiguration().connectionPoolConfiguration().maxSize()).isEqualTo(5);
 
         Instant start = Instant.now();
-        batch.forEach(job -> queue.enqueue(job.id()));
+        batch.forEach(job -> queue.enqueue(job.id(), job.request()));
         for (MenuJob job : batch) {
             MenuJob done = testJobs.awaitFinal(job.id(), Duration.ofSeconds(90));
             assertThat(done.status()).as(job.id().toString()).isEqualTo(JobState.SUCCEEDED);

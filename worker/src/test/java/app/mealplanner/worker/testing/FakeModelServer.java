@@ -219,6 +219,11 @@ public final class FakeModelServer implements AutoCloseable {
         return this;
     }
 
+    /** The next {@code n} calls answer 503 with OpenAI's overloaded-server error body, as a provider outage does. */
+    public void failNextCalls(int n) {
+        on(anyCall(), new FakeFault.ServerError(503), n);
+    }
+
     public static Predicate<Call> anyCall() {
         return c -> true;
     }
