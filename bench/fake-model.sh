@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# A fake OpenAI-compatible model server on localhost (default port 9999, latency 2s) that answers with
-# valid menus planned from the catalog. Try the model path without a key:
-#   bench/fake-model.sh --latency 2s &
+# A fake OpenAI-compatible model server on localhost (default port 9999) that streams valid menus planned
+# from the catalog at a realistic speed (60 tokens/s after 400 ms; recipes of about 200 tokens). Options:
+# --port N, --tokens-per-second N, --tokens-per-chunk N, --first-token 400ms, --reasoning (acts as an OpenAI
+# reasoning model), --azure <deployment> (acts as Azure OpenAI; key azure-fake-key), --chaos. Try the
+# model path without a key:
+#   bench/fake-model.sh &
 #   OPENAI_BASE_URL=http://localhost:9999/v1 OPENAI_API_KEY=x ./run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -3,7 +3,7 @@
 #   bench/run.sh                every scenario (= all)
 #   bench/run.sh all            the catalog planner (JMH) and the seven system scenarios, about 10-12 minutes
 #   bench/run.sh planner        only the catalog planner (JMH)
-#   bench/run.sh <scenario>...  some of: enqueue pickup model-bound scale-out status-reads sse isolation
+#   bench/run.sh <scenario>...  some of: enqueue pickup model-bound model-streamed scale-out status-reads sse isolation
 # Environment: BENCH_SCALE=0.3 shortens every warm-up and measurement (smoke test; the numbers mean little),
 # BENCH_SKIP_BUILD=1 uses the apps as last built, BENCH_OVERWRITE=1 replaces a report of the same day
 # (by default an existing report is kept and the new one gets a -2, -3, ... suffix).
@@ -11,14 +11,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/find-java.sh
 
-system_scenarios=(enqueue pickup model-bound scale-out status-reads sse isolation)
+system_scenarios=(enqueue pickup model-bound model-streamed scale-out status-reads sse isolation)
 requested=("$@")
 [ ${#requested[@]} -eq 0 ] && requested=(all)
 selected=()
 for s in "${requested[@]}"; do
   case "$s" in
     all) selected+=(planner "${system_scenarios[@]}") ;;
-    planner|enqueue|pickup|model-bound|scale-out|status-reads|sse|isolation) selected+=("$s") ;;
+    planner|enqueue|pickup|model-bound|model-streamed|scale-out|status-reads|sse|isolation) selected+=("$s") ;;
     -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "unknown scenario '$s' (known: all planner ${system_scenarios[*]})" >&2; exit 2 ;;
   esac

@@ -105,6 +105,7 @@
     e.preventDefault();
     showError('');
     $('menu-section').hidden = true;
+    document.body.dataset.days = '0';
     const request = {
       days: Number($('days').value),
       meals: selected($('meals')),
@@ -138,6 +139,9 @@
     $('status-section').hidden = false;
     $('status').textContent = status.status;
     $('stage').textContent = status.stage ? '· ' + status.stage : '';
+    if (status.status === 'RUNNING' && status.daysReady > 0) {
+      $('stage').textContent += ' · ' + status.daysReady + ' of ' + status.daysTotal + ' days ready';
+    }
     $('queue').textContent = status.queuePosition ? '· position ' + status.queuePosition + ' in the queue' : '';
     $('progress').value = status.progress || 0;
     $('cancel').hidden = ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(status.status);
@@ -150,13 +154,22 @@
     if (events) events.close();
     const { ticket } = await call('POST', '/api/jobs/' + status.jobId + '/events-ticket');
     events = new EventSource(api + '/api/jobs/' + status.jobId + '/events?ticket=' + encodeURIComponent(ticket));
+    // a model writes the menu day by day: each day is shown as soon as it is ready
+    events.addEventListener('day', (event) => {
+      const day = JSON.parse(event.data);
+      document.body.dataset.days = String(Number(document.body.dataset.days || 0) + 1);
+      showDay(day);
+    });
     events.addEventListener('status', async (event) => {
       const s = JSON.parse(event.data);
       document.body.dataset.events = String(Number(document.body.dataset.events || 0) + 1);
       show(s);
       if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(s.status)) {
         events.close();
-        if (s.status === 'SUCCEEDED') renderMenu(await call('GET', '/api/menus/' + s.menuId));
+        if (s.status === 'SUCCEEDED') {
+          document.body.dataset.daysBeforeMenu = document.body.dataset.days || '0';
+          renderMenu(await call('GET', '/api/menus/' + s.menuId));
+        }
       }
     });
     events.onerror = async () => {
@@ -181,29 +194,48 @@
     return (q || quantity) + ' ' + unit;
   }
 
+  // markFilled: in a model's menu, say which days had to come from the catalog
+  function renderDay(day, markFilled) {
+    const d = el('div', undefined, 'day');
+    d.dataset.day = String(day.day);
+    d.append(el('h3', 'Day ' + day.day + (markFilled && day.source === 'catalog' ? ' (from the recipe catalog)' : '')));
+    day.meals.forEach((meal) => {
+      const m = el('div', undefined, 'meal');
+      m.append(el('h4', meal.type + ': ' + meal.recipe.name));
+      m.append(el('div', meal.recipe.cuisine + ' · ' + meal.recipe.prepMinutes + ' min · ' +
+        meal.recipe.nutrition.calories + ' kcal per serving', 'meta'));
+      m.append(el('div', meal.recipe.ingredients.map((i) => amount(i.quantity, i.unit) + ' ' + i.name).join(', '), 'meta'));
+      d.append(m);
+    });
+    d.append(el('div', 'Day total per person: ' + day.totals.calories + ' kcal, ' + day.totals.proteinG +
+      ' g protein, ' + day.totals.carbsG + ' g carbs, ' + day.totals.fatG + ' g fat', 'totals'));
+    return d;
+  }
+
+  // a day that arrived while the menu is being written: shown in its place, replacing an earlier version
+  function showDay(day) {
+    if ($('menu-section').hidden) {
+      $('menu-section').hidden = false;
+      $('menu-meta').textContent = 'Writing your menu…';
+      $('warnings').replaceChildren();
+      $('days-view').replaceChildren();
+      $('shopping-list').replaceChildren();
+    }
+    const view = $('days-view');
+    const existing = view.querySelector('[data-day="' + day.day + '"]');
+    const next = [...view.children].find((c) => Number(c.dataset.day) > day.day);
+    const element = renderDay(day, true);
+    if (existing) existing.replaceWith(element);
+    else view.insertBefore(element, next || null);
+  }
+
   function renderMenu(menu) {
     $('menu-section').hidden = false;
     $('menu-meta').textContent = 'Source: ' + menu.source + (menu.model ? ' (' + menu.model + ')' : '') +
       ' · ' + menu.request.diet + ' · ' + menu.request.servings + ' servings';
     const warnings = $('warnings');
     warnings.replaceChildren(...menu.warnings.map((w) => el('li', w)));
-    const days = $('days-view');
-    days.replaceChildren();
-    menu.days.forEach((day) => {
-      const d = el('div', undefined, 'day');
-      d.append(el('h3', 'Day ' + day.day));
-      day.meals.forEach((meal) => {
-        const m = el('div', undefined, 'meal');
-        m.append(el('h4', meal.type + ': ' + meal.recipe.name));
-        m.append(el('div', meal.recipe.cuisine + ' · ' + meal.recipe.prepMinutes + ' min · ' +
-          meal.recipe.nutrition.calories + ' kcal per serving', 'meta'));
-        m.append(el('div', meal.recipe.ingredients.map((i) => amount(i.quantity, i.unit) + ' ' + i.name).join(', '), 'meta'));
-        d.append(m);
-      });
-      d.append(el('div', 'Day total per person: ' + day.totals.calories + ' kcal, ' + day.totals.proteinG +
-        ' g protein, ' + day.totals.carbsG + ' g carbs, ' + day.totals.fatG + ' g fat', 'totals'));
-      days.append(d);
-    });
+    $('days-view').replaceChildren(...menu.days.map((day) => renderDay(day, menu.source === 'llm')));
     const byCategory = new Map();
     menu.shoppingList.forEach((item) => {
       if (!byCategory.has(item.category)) byCategory.set(item.category, []);

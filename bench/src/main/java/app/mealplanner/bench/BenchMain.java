@@ -22,6 +22,7 @@ public final class BenchMain {
         SCENARIOS.put("enqueue", EnqueueScenario::new);
         SCENARIOS.put("pickup", PickupScenario::new);
         SCENARIOS.put("model-bound", ModelBoundScenario::new);
+        SCENARIOS.put("model-streamed", ModelStreamedScenario::new);
         SCENARIOS.put("scale-out", ScaleOutScenario::new);
         SCENARIOS.put("status-reads", StatusReadsScenario::new);
         SCENARIOS.put("sse", SseFanOutScenario::new);
@@ -32,10 +33,6 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
-        // The fake model is a JDK HttpServer: by default it keeps at most 200 idle keep-alive connections and
-        // closes the rest, which a client pooling 1000 connections sees as random "connection closed" errors.
-        System.setProperty("sun.net.httpserver.maxIdleConnections", "5000");
-        System.setProperty("sun.net.httpserver.idleInterval", "600");
         if (args.length == 0 || !SCENARIOS.containsKey(args[0])) {
             System.err.println("usage: BenchMain <" + String.join("|", SCENARIOS.keySet())
                     + "> --out <file.md> [--command <text>]");

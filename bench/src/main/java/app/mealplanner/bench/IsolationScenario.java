@@ -17,6 +17,7 @@ import app.mealplanner.worker.testing.FakeModelServer;
 final class IsolationScenario extends Scenario {
 
     static final int IN_FLIGHT = 1000;
+    /** About how long the fake model takes per job (an outline and a one-recipe day at 26 tokens/s). */
     static final Duration LATENCY = Duration.ofSeconds(10);
     static final int READERS = 32;
     static final int CONNECTIONS = 8;
@@ -32,7 +33,10 @@ final class IsolationScenario extends Scenario {
         Duration measure = seconds(15);
         log("isolation: starting PostgreSQL, fake model (%s), api and a worker", LATENCY);
         stack = Stack.start(repo);
-        FakeModelServer model = stack.startModel(LATENCY);
+        // slow enough that a job takes about 10 s; 13 tokens a chunk, so that a thousand streams at once do not
+        // turn the fake into the busiest process on the machine
+        FakeModelServer model = stack.startModel(FakeModelServer.builder().tokensPerSecond(26).tokensPerChunk(13)
+                .firstToken(Duration.ofMillis(500)));
         App api = stack.startApi("isolation-api", Map.of());
         Map<String, String> workerEnv = new LinkedHashMap<>(Stack.modelEnv(model));
         workerEnv.put("MENU_WORKER_THREADS", String.valueOf(IN_FLIGHT));

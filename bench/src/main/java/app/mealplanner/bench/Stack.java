@@ -99,8 +99,8 @@ final class Stack implements AutoCloseable {
         return track(App.start(repo, "worker", name, JVM, env));
     }
 
-    FakeModelServer startModel(Duration latency) throws IOException {
-        FakeModelServer model = new FakeModelServer(0, latency);
+    FakeModelServer startModel(FakeModelServer.Builder settings) {
+        FakeModelServer model = settings.start();
         synchronized (this) {
             others.add(model);
         }

@@ -90,6 +90,10 @@ class BrowserTest {
         Object events = ((org.openqa.selenium.JavascriptExecutor) browser)
                 .executeScript("return Number(document.body.dataset.events || 0)");
         assertThat(((Number) events).intValue()).isGreaterThanOrEqualTo(2);
+        // the days were shown as they arrived, before the whole menu
+        Object daysBeforeMenu = ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript("return Number(document.body.dataset.daysBeforeMenu || 0)");
+        assertThat(((Number) daysBeforeMenu).intValue()).isEqualTo(2);
 
         File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
         Path target = AppProcess.repoRoot().resolve("deploy/target/screenshots/menu.png");

@@ -52,7 +52,7 @@ class DatabaseOutageTest {
         env.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
         env.put("QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER);
         env.put("QUARKUS_DATASOURCE_PASSWORD", EmbeddedDatabase.PASSWORD);
-        try (FakeModelServer model = new FakeModelServer(0, Duration.ofMillis(500))) {
+        try (FakeModelServer model = FakeModelServer.builder().start()) {
             Map<String, String> workerEnv = new HashMap<>(env);
             workerEnv.put("MENU_DASHBOARD_ENABLED", "false");
             workerEnv.put("OPENAI_BASE_URL", "http://localhost:" + model.port() + "/v1");

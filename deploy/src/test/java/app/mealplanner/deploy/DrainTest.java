@@ -38,7 +38,8 @@ class DrainTest {
     @Test
     void shouldRequeueInterruptedJobsToAnotherWorkerOnSigterm() throws Exception {
         // a second worker whose model is slower than its drain time: its jobs cannot all finish in time
-        try (FakeModelServer slowModel = new FakeModelServer(0, Duration.ofSeconds(8))) {
+        // (a slow model, 15 tokens/s: a recipe takes about 15 s)
+        try (FakeModelServer slowModel = FakeModelServer.builder().tokensPerSecond(15).start()) {
             Map<String, String> env = system.workerEnv(slowModel);
             env.put("MENU_WORKER_DRAIN_TIME", "2s");
             AppProcess leaving = AppProcess.start("worker", "e2e-worker-drained", AppProcess.freePort(), env)

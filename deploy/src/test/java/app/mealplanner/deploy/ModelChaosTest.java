@@ -42,7 +42,7 @@ class ModelChaosTest {
 
     @Test
     void shouldNeverServeAnAllergenWhateverTheModelDoes() throws Exception {
-        try (FakeModelServer chaos = new FakeModelServer(0, Duration.ofMillis(200), true)) {
+        try (FakeModelServer chaos = FakeModelServer.builder().chaos(true).start()) {
             Map<String, String> env = system.workerEnv(chaos);
             try (AppProcess worker = AppProcess.start("worker", "e2e-chaos-worker", AppProcess.freePort(), env)) {
                 worker.awaitReady(Duration.ofSeconds(90));

@@ -17,13 +17,12 @@ import io.restassured.http.ContentType;
 
 /**
  * The assembled system as real processes, started once for all of deploy's tests: embedded PostgreSQL,
- * a fake OpenAI-compatible model (1.5 s per menu, so that jobs are observably in flight), the packaged
+ * a fake OpenAI-compatible model writing at 60 tokens per second (a day of three recipes takes about 10 s,
+ * so jobs are observably in flight and days arrive one by one), the packaged
  * worker, two packaged api processes on the same database, and the web client served from an allowed
  * and from a refused origin.
  */
 final class SystemUnderTest {
-
-    static final Duration MODEL_LATENCY = Duration.ofMillis(1500);
 
     private static SystemUnderTest instance;
 
@@ -40,7 +39,7 @@ final class SystemUnderTest {
 
     private SystemUnderTest() throws Exception {
         database = EmbeddedDatabase.startTemporary();
-        model = new FakeModelServer(0, MODEL_LATENCY);
+        model = FakeModelServer.builder().start();
         Path site = AppProcess.repoRoot().resolve("api/src/main/resources/META-INF/resources");
         allowedSite = new StaticSite(AppProcess.freePort(), site);
         refusedSite = new StaticSite(AppProcess.freePort(), site);

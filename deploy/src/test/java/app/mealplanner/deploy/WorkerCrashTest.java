@@ -50,7 +50,10 @@ class WorkerCrashTest {
 
     @Test
     void shouldCompleteEveryJobExactlyOnceWhileWorkersAreKilled() throws Exception {
-        try (FakeModelServer model = new FakeModelServer(0, Duration.ofSeconds(1))) {
+        // 300 jobs under 30 s of SIGKILLs: a fast model (a one-recipe job in about a second) so that many
+        // jobs are in flight, and finished, between the kills
+        try (FakeModelServer model = FakeModelServer.builder().tokensPerSecond(300).tokensPerChunk(5)
+                .firstToken(Duration.ofMillis(100)).start()) {
             Map<String, String> env = system.workerEnv(model);
             List<AppProcess> workers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -135,7 +138,7 @@ class WorkerCrashTest {
         }
         Collections.sort(recoveries);
         String text = "# Worker crashes\n\n"
-                + "3 workers, " + JOBS + " jobs over " + LOAD_FOR.toSeconds() + " s, model latency 1 s, SIGKILL + restart of a "
+                + "3 workers, " + JOBS + " jobs over " + LOAD_FOR.toSeconds() + " s, fake model at 300 tokens/s, SIGKILL + restart of a "
                 + "random worker every " + KILL_EVERY.toSeconds() + " s (" + kills.size() + " kills).\n\n"
                 + "- all " + JOBS + " jobs SUCCEEDED, each with exactly one menu; run took " + total.toSeconds() + " s\n"
                 + "- jobs orphaned by a kill and run again: " + recoveries.size() + "\n"

@@ -27,13 +27,15 @@ public record JobEvent(
         OffsetDateTime nextAttemptAt,
         UUID menuId,
         String errorCode,
-        String errorMessage) {
+        String errorMessage,
+        int daysReady,
+        int daysTotal) {
 
     public static JobEvent of(MenuJob job) {
         return new JobEvent(job.id(), job.userId(), job.version(), job.status().name(), job.stage().value(),
                 job.progress(), job.attempt(), offset(job.createdAt()), offset(job.startedAt()),
                 offset(job.finishedAt()), offset(job.nextAttemptAt()), job.menuId(), job.errorCode(),
-                job.errorMessage());
+                job.errorMessage(), job.daysReady(), job.daysTotal());
     }
 
     /** Longest error message a notification carries whole (the V2 trigger cuts it at 1000 characters). */
@@ -53,7 +55,7 @@ public record JobEvent(
         JobState state = state();
         JobStatus.Error error = errorCode == null || state != JobState.FAILED ? null
                 : new JobStatus.Error(errorCode, errorMessage);
-        return new JobStatus(id, state, Stage.of(stage), progress, attempt, instant(createdAt), instant(startedAt),
+        return new JobStatus(id, state, Stage.of(stage), progress, daysReady, daysTotal, attempt, instant(createdAt), instant(startedAt),
                 instant(finishedAt), instant(nextAttemptAt), menuId, error, null, null,
                 JobStatus.Links.of(id, menuId));
     }

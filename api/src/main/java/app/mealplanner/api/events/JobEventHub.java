@@ -32,7 +32,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import app.mealplanner.api.job.JobVersions;
 import app.mealplanner.common.db.PgListener;
 import app.mealplanner.common.job.MenuJob;
+import app.mealplanner.common.job.MenuJobDays;
 import app.mealplanner.common.job.MenuJobs;
+import app.mealplanner.common.menu.Menu;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
@@ -57,6 +59,7 @@ public class JobEventHub {
 
     private final Map<UUID, Set<Subscription>> subscribers = new ConcurrentHashMap<>();
     private final MenuJobs jobs;
+    private final MenuJobDays days;
     private final JobVersions versions;
     private final ObjectMapper json;
     private final String url;
@@ -68,12 +71,13 @@ public class JobEventHub {
     private PgListener listener;
     private volatile Sse sse;
 
-    public JobEventHub(MenuJobs jobs, JobVersions versions, ObjectMapper json, MeterRegistry metrics,
+    public JobEventHub(MenuJobs jobs, MenuJobDays days, JobVersions versions, ObjectMapper json, MeterRegistry metrics,
             @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") String user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
             @ConfigProperty(name = "menu.events.heartbeat", defaultValue = "15s") Duration heartbeat) {
         this.jobs = jobs;
+        this.days = days;
         this.versions = versions;
         this.json = json;
         this.url = url;
@@ -124,7 +128,7 @@ public class JobEventHub {
         set.add(self[0]);
         MenuJob latest = jobs.find(id).orElse(current);
         JobEvent now = JobEvent.of(latest.version() >= current.version() ? latest : current);
-        self[0].offer(now, encode(sse, now));
+        self[0].offer(now, encode(sse, now), dayFrames(sse, now, Set.of(self[0])));
     }
 
     /** Current number of open streams in this process. */
@@ -169,21 +173,43 @@ public class JobEventHub {
             return;
         }
         OutboundSseEvent out = encode(current, event);
+        DayFrames dayFrames = dayFrames(current, event, set);
         Map<Executor, List<Subscription>> byLoop = new HashMap<>();
         for (Subscription s : set) {
             if (s.eventLoop() == null) {
-                s.offer(event, out);
+                s.offer(event, out, dayFrames);
             } else {
                 byLoop.computeIfAbsent(s.eventLoop(), loop -> new ArrayList<>()).add(s);
             }
         }
         byLoop.forEach((loop, batch) -> {
             try {
-                loop.execute(() -> batch.forEach(s -> s.offer(event, out)));
+                loop.execute(() -> batch.forEach(s -> s.offer(event, out, dayFrames)));
             } catch (RejectedExecutionException shuttingDown) {
-                batch.forEach(s -> s.offer(event, out));
+                batch.forEach(s -> s.offer(event, out, dayFrames));
             }
         });
+    }
+
+    /**
+     * The days the event's attempt has stored, read and encoded once, when a subscriber does not have all
+     * of them yet; null otherwise. A notification carries only how many days are ready (a day with its
+     * recipes can exceed pg_notify's 8000 bytes), so the days themselves are read here.
+     */
+    private DayFrames dayFrames(Sse with, JobEvent event, Set<Subscription> subscribers) {
+        if (event.daysReady() == 0 || subscribers.stream().allMatch(s -> s.daysSent(event.attempt()) >= event.daysReady())) {
+            return null;
+        }
+        List<DayFrames.Frame> frames = new ArrayList<>();
+        for (Menu.Day day : days.ofAttempt(event.id(), event.attempt())) {
+            try {
+                frames.add(new DayFrames.Frame(day.day(), with.newEventBuilder().name("day")
+                        .mediaType(MediaType.APPLICATION_JSON_TYPE).data(json.writeValueAsString(day)).build()));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a day is always serialisable", e);
+            }
+        }
+        return new DayFrames(event.attempt(), frames);
     }
 
     /** The event loop of the current request's connection (Vert.x context), if there is one. */

@@ -55,7 +55,10 @@ public class JobEventsResource {
     /**
      * {@code event: status}, {@code id: <version>}, {@code data: JobStatus}: the current state first (or
      * nothing if {@code Last-Event-ID} is already current), then every change, ending after the final
-     * state. Authenticated by a bearer token or, for EventSource, a {@code ticket} query parameter.
+     * state. While a model writes the menu, {@code event: day} ({@code data}: the day with its meals and
+     * totals) goes out for each day as it is stored, before the status that counts it; a client that
+     * (re)connects gets the days so far first. Authenticated by a bearer token or, for EventSource, a
+     * {@code ticket} query parameter.
      */
     @GET
     @Path("/events")

@@ -10,7 +10,8 @@ import jakarta.ws.rs.sse.SseEventSink;
 /**
  * One open event stream. Versions only move forward: an event older than or equal to what the client
  * already has is dropped, so the initial state, a Last-Event-ID resume and the live feed never duplicate
- * or reorder. The stream ends after a final state.
+ * or reorder. The days of a model menu go out as they are stored, each once per attempt, before the
+ * status that counted them. The stream ends after a final state.
  */
 final class Subscription {
 
@@ -21,6 +22,8 @@ final class Subscription {
     private final Executor eventLoop;
     private long lastVersion;
     private boolean closed;
+    private int daysAttempt;
+    private final java.util.Set<Integer> daysSent = new java.util.HashSet<>();
 
     /** {@code eventLoop}: the thread that owns the client's connection, or null when not known. */
     Subscription(UUID jobId, long lastVersion, SseEventSink sink, Sse sse, Executor eventLoop, Runnable onClose) {
@@ -42,14 +45,35 @@ final class Subscription {
 
     /** Sends {@code out}, the encoded {@code event}, unless the client already has this version or a newer one. */
     synchronized void offer(JobEvent event, OutboundSseEvent out) {
+        offer(event, out, null);
+    }
+
+    /** The same, preceded by the days the client does not have yet ({@code days} may be null). */
+    synchronized void offer(JobEvent event, OutboundSseEvent out, DayFrames days) {
         if (closed || event.version() <= lastVersion) {
             return;
         }
         lastVersion = event.version();
+        if (days != null) {
+            if (days.attempt() != daysAttempt) {
+                daysAttempt = days.attempt();
+                daysSent.clear();
+            }
+            for (DayFrames.Frame frame : days.frames()) {
+                if (daysSent.add(frame.day())) {
+                    send(frame.event());
+                }
+            }
+        }
         send(out);
         if (event.state().isFinal()) {
             close();
         }
+    }
+
+    /** How many days of {@code attempt} this client has. */
+    synchronized int daysSent(int attempt) {
+        return attempt == daysAttempt ? daysSent.size() : 0;
     }
 
     synchronized void heartbeat() {

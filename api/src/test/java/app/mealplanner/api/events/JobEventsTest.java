@@ -20,6 +20,7 @@ import app.mealplanner.api.support.Backends;
 import app.mealplanner.common.testing.SseClient;
 import app.mealplanner.common.db.Database;
 import app.mealplanner.common.job.MenuJob;
+import app.mealplanner.common.job.MenuJobDays;
 import app.mealplanner.common.job.MenuJobs;
 import app.mealplanner.common.job.Stage;
 import app.mealplanner.common.menu.Menu;
@@ -42,6 +43,8 @@ class JobEventsTest {
     Database database;
     @Inject
     JobEventHub hub;
+    @Inject
+    MenuJobDays days;
 
     @Test
     void shouldDeliverEveryChangeInOrderToTwoHundredSubscribers() throws Exception {
@@ -129,6 +132,59 @@ class JobEventsTest {
         Api.as(Api.newUserToken()).post("/api/jobs/" + id + "/events-ticket").then().statusCode(404);
         assertThat(SseClient.open(url(), "api/jobs/" + id + "/events", Map.of("Authorization",
                 "Bearer " + Api.newUserToken())).done().get(10, TimeUnit.SECONDS)).isEqualTo(404);
+    }
+
+    @Test
+    void shouldSendEachDayAsItIsStoredBeforeTheStatusThatCountsIt() throws Exception {
+        String token = Api.newUserToken();
+        UUID id = submit(token);
+        SseClient client = SseClient.open(url(), "api/jobs/" + id + "/events", Map.of("Authorization", "Bearer " + token));
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.events().size() == 1);
+        MenuJob running = jobs.start(id).orElseThrow();
+        int total = running.daysTotal();
+        assertThat(total).isGreaterThanOrEqualTo(2);
+        days.store(id, running.attempt(), day(1), 40, MenuJobDays.Tokens.NONE);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.events().stream().anyMatch(e -> "day".equals(e.name())));
+        days.store(id, running.attempt(), day(2), 60, MenuJobDays.Tokens.NONE);
+        await().atMost(Duration.ofSeconds(10)).until(() -> days(client).size() == 2);
+
+        // each day, then the status counting it
+        List<SseClient.Event> events = client.events();
+        int first = events.indexOf(days(client).get(0));
+        assertThat(events.get(first + 1).data()).contains("\"daysReady\":1").contains("\"daysTotal\":" + total);
+        int second = events.indexOf(days(client).get(1));
+        assertThat(second).isGreaterThan(first + 1);
+        assertThat(events.get(second + 1).data()).contains("\"daysReady\":2");
+        assertThat(days(client).get(0).data()).contains("\"day\":1").contains("\"meals\"").contains("\"totals\"");
+        Api.as(token).get("/api/jobs/" + id).then().statusCode(200)
+                .body("daysReady", org.hamcrest.Matchers.equalTo(2)).body("daysTotal", org.hamcrest.Matchers.equalTo(total));
+
+        // a client that connects now gets the days so far, then the status
+        SseClient late = SseClient.open(url(), "api/jobs/" + id + "/events", Map.of("Authorization", "Bearer " + token));
+        await().atMost(Duration.ofSeconds(10)).until(() -> late.events().size() == 3);
+        assertThat(late.events()).extracting(SseClient.Event::name).containsExactly("day", "day", "status");
+
+        // a second attempt starts over: its days are sent again, never mixed with the first's
+        MenuJob again = jobs.start(id).orElseThrow();
+        Api.as(token).get("/api/jobs/" + id).then().body("daysReady", org.hamcrest.Matchers.equalTo(0));
+        days.store(id, again.attempt(), day(1), 40, MenuJobDays.Tokens.NONE);
+        await().atMost(Duration.ofSeconds(10)).until(() -> days(client).size() == 3);
+        finish(id);
+        assertThat(client.done().get(10, TimeUnit.SECONDS)).isEqualTo(200);
+        assertThat(client.events().get(client.events().size() - 1).data()).contains("\"status\":\"SUCCEEDED\"");
+        assertThat(days(client)).hasSize(3);
+    }
+
+    private static List<SseClient.Event> days(SseClient client) {
+        return client.events().stream().filter(e -> "day".equals(e.name())).toList();
+    }
+
+    private static Menu.Day day(int n) {
+        Menu.Recipe recipe = new Menu.Recipe("Lentil soup " + n, "turkish", 30, 2,
+                List.of(new Menu.Ingredient("red lentils", 200, "g")), List.of("Simmer."),
+                new app.mealplanner.common.menu.Nutrition(400, 20, 60, 8), List.of());
+        return new Menu.Day(n, List.of(new Menu.Meal(app.mealplanner.common.menu.MealType.DINNER, recipe)),
+                recipe.nutrition(), Menu.SOURCE_LLM, "test-model");
     }
 
     @Test

@@ -101,6 +101,6 @@ class JobVersionsTest {
 
     private static JobEvent event(UUID id, long version, String status) {
         OffsetDateTime now = OffsetDateTime.now();
-        return new JobEvent(id, OWNER, version, status, "planning", 10, 1, now, now, null, null, null, null, null);
+        return new JobEvent(id, OWNER, version, status, "planning", 10, 1, now, now, null, null, null, null, null, 0, 1);
     }
 }

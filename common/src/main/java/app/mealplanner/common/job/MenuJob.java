@@ -24,13 +24,15 @@ public record MenuJob(
         Instant finishedAt,
         Instant nextAttemptAt,
         long version,
-        String traceparent) {
+        String traceparent,
+        int daysReady,
+        int daysTotal) {
 
     public JobStatus toStatus() {
         JobStatus.Error error = errorCode == null || status != JobState.FAILED
                 ? null
                 : new JobStatus.Error(errorCode, errorMessage);
-        return new JobStatus(id, status, stage, progress, attempt, createdAt, startedAt, finishedAt,
+        return new JobStatus(id, status, stage, progress, daysReady, daysTotal, attempt, createdAt, startedAt, finishedAt,
                 nextAttemptAt, menuId, error, null, null, JobStatus.Links.of(id, menuId));
     }
 
@@ -39,7 +41,7 @@ public record MenuJob(
      * the same request is repeated with the same Idempotency-Key.
      */
     public JobStatus acceptedStatus() {
-        return new JobStatus(id, JobState.QUEUED, Stage.QUEUED, 0, 0, createdAt, null, null, null, null, null, null,
+        return new JobStatus(id, JobState.QUEUED, Stage.QUEUED, 0, 0, request.days(), 0, createdAt, null, null, null, null, null, null,
                 null, JobStatus.Links.of(id, null));
     }
 }

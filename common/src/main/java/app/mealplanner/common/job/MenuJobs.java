@@ -26,7 +26,7 @@ public class MenuJobs {
 
     static final String COLUMNS = "id, user_id, idempotency_key, request_hash, request, status, stage, progress, "
             + "attempt, error_code, error_message, menu_id, created_at, started_at, finished_at, next_attempt_at, version, "
-            + "traceparent";
+            + "traceparent, days_ready, days_total";
 
     private final Database database;
     private final ObjectMapper json;
@@ -86,7 +86,7 @@ public class MenuJobs {
 
     /** Marks the job RUNNING for a new attempt; empty when it is already final (nothing to do). */
     public Optional<MenuJob> start(UUID id) {
-        return database.run(c -> find(c, "update menu_job set status = 'RUNNING', stage = 'planning', progress = 10, "
+        return database.run(c -> find(c, "update menu_job set status = 'RUNNING', stage = 'planning', progress = 10, days_ready = 0, "
                 + "attempt = attempt + 1, started_at = coalesce(started_at, now()), next_attempt_at = null "
                 + "where id = ? and status in ('QUEUED', 'RUNNING') returning " + COLUMNS, id));
     }
@@ -244,7 +244,8 @@ public class MenuJobs {
 
     /** Marks the job SUCCEEDED with its menu, on the caller's connection (the transaction storing the menu). */
     public boolean succeed(Connection c, UUID id, UUID menuId) throws SQLException {
-        return update(c, "update menu_job set status = 'SUCCEEDED', stage = 'done', progress = 100, menu_id = ?, "
+        return update(c, "update menu_job set status = 'SUCCEEDED', stage = 'done', progress = 100, days_ready = days_total, "
+                + "menu_id = ?, "
                 + "finished_at = now(), next_attempt_at = null, error_code = null, error_message = null "
                 + "where id = ? and status in ('QUEUED', 'RUNNING')", menuId, id) == 1;
     }
@@ -315,7 +316,9 @@ public class MenuJobs {
                 instant(rs, "finished_at"),
                 instant(rs, "next_attempt_at"),
                 rs.getLong("version"),
-                rs.getString("traceparent"));
+                rs.getString("traceparent"),
+                rs.getInt("days_ready"),
+                rs.getInt("days_total"));
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

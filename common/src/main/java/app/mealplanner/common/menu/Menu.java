@@ -19,7 +19,16 @@ public record Menu(
     public static final String SOURCE_CATALOG = "catalog";
     public static final String SOURCE_LLM = "llm";
 
-    public record Day(int day, List<Meal> meals, Nutrition totals) {
+    /**
+     * One day of the plan; {@code source} says who wrote it ({@code llm} or {@code catalog}: a model menu
+     * can have days filled from the catalog) and {@code model} which model, when one did.
+     */
+    public record Day(int day, List<Meal> meals, Nutrition totals, String source, String model) {
+
+        /** A day planned from the catalog. */
+        public Day(int day, List<Meal> meals, Nutrition totals) {
+            this(day, meals, totals, SOURCE_CATALOG, null);
+        }
     }
 
     public record Meal(MealType type, Recipe recipe) {

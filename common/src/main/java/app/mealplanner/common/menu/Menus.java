@@ -119,7 +119,14 @@ public class Menus {
 
     /** Deletes the user's menu; false when there is no such menu of theirs. */
     public boolean delete(UUID id, UUID userId) {
-        return database.run(c -> {
+        return database.transaction(c -> {
+            // the days the job stored while it ran are part of the menu: they go with it
+            try (PreparedStatement ps = c.prepareStatement("delete from menu_job_day where job_id in "
+                    + "(select job_id from menu where id = ? and user_id = ?)")) {
+                ps.setObject(1, id);
+                ps.setObject(2, userId);
+                ps.executeUpdate();
+            }
             try (PreparedStatement ps = c.prepareStatement("delete from menu where id = ? and user_id = ?")) {
                 ps.setObject(1, id);
                 ps.setObject(2, userId);

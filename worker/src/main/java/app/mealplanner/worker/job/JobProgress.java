@@ -7,39 +7,71 @@ import java.util.List;
 import java.util.UUID;
 
 import app.mealplanner.common.db.Database;
+import app.mealplanner.common.job.MenuJob;
+import app.mealplanner.common.job.MenuJobDays;
 import app.mealplanner.common.job.MenuJobs;
 import app.mealplanner.common.job.Stage;
+import app.mealplanner.common.menu.Menu;
 
 /**
- * Moves one running job's stage and progress, borrowing a pooled connection as rarely as the stages
+ * Moves one running job's stage, progress and days, borrowing a pooled connection as rarely as the stages
  * allow. A stage before a long wait (calling the model) is written at once, together with any stage that
- * was reported since the last write; stages that last milliseconds (validating) are written with the next
- * write, in the same borrow, just before the job moves on. Every stage still reaches the row, and its
- * subscribers, in order, each in its own commit. The runner writes the last ones together with the menu
- * ({@link #flushThen}).
+ * was reported since the last write, and the days an earlier attempt stored are discarded then; stages
+ * that last milliseconds (validating) are written with the next write, in the same borrow, just before the
+ * job moves on. Every stage still reaches the row, and its subscribers, in order, each in its own commit.
+ * Each finished day is stored at once, with the progress it means. The runner writes the last stages
+ * together with the menu ({@link #flushThen}).
  */
 final class JobProgress implements MenuPlanning.Progress {
 
     private record Step(Stage stage, int progress) {
     }
 
+    /** Progress while days are written: from here to {@link #DAYS_DONE} as they are ready. */
+    private static final int DAYS_FROM = 30;
+    private static final int DAYS_DONE = 90;
+
     private final UUID id;
+    private final int attempt;
+    private final int daysTotal;
     private final MenuJobs jobs;
+    private final MenuJobDays days;
     private final Database database;
     private final List<Step> pending = new ArrayList<>();
+    private int daysReady;
 
-    JobProgress(UUID id, MenuJobs jobs, Database database) {
-        this.id = id;
+    JobProgress(MenuJob job, MenuJobs jobs, MenuJobDays days, Database database) {
+        this.id = job.id();
+        this.attempt = job.attempt();
+        this.daysTotal = job.request().days();
         this.jobs = jobs;
+        this.days = days;
         this.database = database;
     }
 
     @Override
     public void report(Stage stage, int progress) {
         pending.add(new Step(stage, progress));
-        if (stage == Stage.CALLING_MODEL && !database.run(this::flush)) {
+        if (stage == Stage.CALLING_MODEL && !database.run(c -> {
+            days.discardEarlierAttempts(c, id, attempt);
+            return flush(c);
+        })) {
             throw new MenuJobRunner.Cancelled();
         }
+    }
+
+    @Override
+    public void day(Menu.Day day, MenuJobDays.Tokens tokens) {
+        int progress = DAYS_FROM + (DAYS_DONE - DAYS_FROM) * (daysReady + 1) / Math.max(1, daysTotal);
+        if (!days.store(id, attempt, day, progress, tokens)) {
+            throw new MenuJobRunner.Cancelled();
+        }
+        daysReady++;
+    }
+
+    @Override
+    public void tokens(MenuJobDays.Tokens tokens) {
+        days.addTokens(id, attempt, tokens);
     }
 
     /**

@@ -12,11 +12,13 @@ import org.jobrunr.JobRunrException;
 import app.mealplanner.common.db.Database;
 import app.mealplanner.common.job.JobState;
 import app.mealplanner.common.job.MenuJob;
+import app.mealplanner.common.job.MenuJobDays;
 import app.mealplanner.common.job.MenuJobHandler;
 import app.mealplanner.common.job.MenuJobRequest;
 import app.mealplanner.common.job.MenuJobs;
 import app.mealplanner.common.job.Stage;
 import app.mealplanner.common.menu.Menus;
+import app.mealplanner.worker.llm.CatalogFallback;
 import app.mealplanner.worker.llm.ModelException;
 import app.mealplanner.worker.planner.MenuValidator;
 import app.mealplanner.worker.planner.UnsatisfiableRequestException;
@@ -48,6 +50,7 @@ public class MenuJobRunner extends MenuJobHandler {
     }
 
     private final MenuJobs jobs;
+    private final MenuJobDays days;
     private final Menus menus;
     private final Database database;
     private final MenuPlanning planning;
@@ -55,10 +58,11 @@ public class MenuJobRunner extends MenuJobHandler {
     private final MeterRegistry metrics;
     private final Tracer tracer;
 
-    public MenuJobRunner(MenuJobs jobs, Menus menus, Database database, MenuPlanning planning,
+    public MenuJobRunner(MenuJobs jobs, MenuJobDays days, Menus menus, Database database, MenuPlanning planning,
             MenuValidator validator, MeterRegistry metrics, Tracer tracer) {
         this.tracer = tracer;
         this.jobs = jobs;
+        this.days = days;
         this.menus = menus;
         this.database = database;
         this.planning = planning;
@@ -102,7 +106,7 @@ public class MenuJobRunner extends MenuJobHandler {
         LongTaskTimer.Sample running = LongTaskTimer.builder("menu.jobs.running")
                 .description("menu jobs running in this worker").register(metrics).start();
         try {
-            JobProgress progress = new JobProgress(id, jobs, database);
+            JobProgress progress = new JobProgress(job, jobs, days, database);
             PlannedMenu planned = planning.plan(job, progress);
             List<String> violations = validator.violations(job.request(), planned.plan().days());
             if (!violations.isEmpty()) {
@@ -136,6 +140,8 @@ public class MenuJobRunner extends MenuJobHandler {
             result = "failed";
             giveUp(id, e.code(), e.getMessage());
         } catch (ModelException.Interrupted e) {
+            // look at the row with the interrupt cleared: a virtual thread's socket I/O would close the connection
+            boolean interrupted = Thread.interrupted();
             if (cancelled(id)) {
                 result = "cancelled";
                 outcome(result, "none");
@@ -143,14 +149,18 @@ public class MenuJobRunner extends MenuJobHandler {
                 return;
             }
             result = "interrupted";
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             throw e; // the worker is stopping: JobRunr re-queues the job
-        } catch (ModelException e) {
-            // fallback is off: this attempt fails and JobRunr retries later
-            jobs.recordError(id, e.code(), e.getMessage());
-            result = "retry";
-            outcome(result, "none");
-            throw e;
         } catch (RuntimeException e) {
+            if (CatalogFallback.isModelFailure(e)) {
+                // fallback is off: this attempt fails and JobRunr retries later
+                jobs.recordError(id, CatalogFallback.reason(e), e.getMessage());
+                result = "retry";
+                outcome(result, "none");
+                throw e;
+            }
             if (cancelled(id)) {
                 result = "cancelled";
                 outcome(result, "none");

@@ -5,10 +5,8 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.faulttolerance.ExecutionContext;
-import org.eclipse.microprofile.faulttolerance.FallbackHandler;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
-import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
 
 import app.mealplanner.common.menu.Menu;
@@ -16,40 +14,43 @@ import app.mealplanner.common.menu.MenuRequest;
 import app.mealplanner.common.menu.Menus;
 import app.mealplanner.worker.job.PlannedMenu;
 import app.mealplanner.worker.planner.CatalogPlanner;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * When the model cannot deliver a valid menu: a catalog menu marked {@code source: catalog} with a
- * warning ({@code menu.model.fallback=catalog}, the default), or the failure as is, so that JobRunr
- * retries the job later ({@code menu.model.fallback=none}).
+ * When the model cannot write a menu (no usable outline): a catalog menu marked {@code source: catalog}
+ * with a warning ({@code menu.model.fallback=catalog}, the default), or the failure as it is, so that
+ * JobRunr retries the job later ({@code menu.model.fallback=none}). Called explicitly, for model failures
+ * only: a database error or a cancellation never becomes a catalog menu.
  */
 @ApplicationScoped
-public class CatalogFallback implements FallbackHandler<PlannedMenu> {
+public class CatalogFallback {
 
     private static final Logger LOG = Logger.getLogger(CatalogFallback.class);
 
     private final CatalogPlanner planner;
     private final ModelConfig config;
-    private final MeterRegistry metrics;
+    private final ModelMetrics metrics;
 
-    public CatalogFallback(CatalogPlanner planner, ModelConfig config, MeterRegistry metrics) {
+    public CatalogFallback(CatalogPlanner planner, ModelConfig config, ModelMetrics metrics) {
         this.planner = planner;
         this.config = config;
         this.metrics = metrics;
     }
 
-    @Override
-    public PlannedMenu handle(ExecutionContext context) {
-        Throwable failure = context.getFailure();
+    /** Whether {@code failure} is the model's (and so may be answered from the catalog). */
+    public static boolean isModelFailure(Throwable failure) {
+        return failure instanceof ModelException && !(failure instanceof ModelException.Interrupted)
+                || failure instanceof CircuitBreakerOpenException || failure instanceof BulkheadException;
+    }
+
+    /** The catalog menu that replaces the model's, or {@code failure} rethrown when fallback is off. */
+    public PlannedMenu menu(MenuRequest request, long seed, RuntimeException failure) {
         if (!config.fallbackToCatalog()) {
-            throw failure instanceof RuntimeException e ? e : new IllegalStateException(failure);
+            throw failure;
         }
         String reason = reason(failure);
-        LOG.warnf("model unavailable for this job (%s: %s); planning from the catalog", reason,
-                failure.getClass().getSimpleName());
-        metrics.counter("menu.model.fallbacks", "reason", reason).increment();
-        MenuRequest request = (MenuRequest) context.getParameters()[0];
-        long seed = (Long) context.getParameters()[1];
+        LOG.warnf("the model could not write this menu (%s: %s); planning it from the catalog", reason,
+                failure.getMessage());
+        metrics.fallback(reason);
         Menu.Plan plan = planner.plan(request, seed);
         List<String> warnings = new ArrayList<>(plan.warnings());
         warnings.add(0, "The language model could not produce this menu (" + reason
@@ -58,17 +59,14 @@ public class CatalogFallback implements FallbackHandler<PlannedMenu> {
                 List.copyOf(warnings)), Menus.Usage.NONE);
     }
 
-    static String reason(Throwable failure) {
+    public static String reason(Throwable failure) {
         if (failure instanceof ModelException m) {
             return m.code();
         }
         if (failure instanceof CircuitBreakerOpenException) {
             return "MODEL_CIRCUIT_OPEN";
         }
-        if (failure instanceof TimeoutException) {
-            return "MODEL_TIMEOUT";
-        }
-        if (failure instanceof org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException) {
+        if (failure instanceof BulkheadException) {
             return "MODEL_BUSY";
         }
         return "MODEL_ERROR";

@@ -1,16 +1,14 @@
 package app.mealplanner.worker.llm;
 
-import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
-
-import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 
 /**
- * The wait before a model call is retried: what the provider asked for (Retry-After or
- * x-ratelimit-reset-*), up to a cap, and otherwise exponential backoff with full jitter so that many
- * workers do not retry in step.
+ * The wait before a model call is retried: what the provider asked for (retry-after-ms, Retry-After,
+ * x-ratelimit-reset-*), and otherwise exponential backoff with full jitter so that many workers do not
+ * retry in step. A wait longer than {@code menu.model.retry-after-cap} is never retried at all
+ * ({@link WorthRetrying}), so the cap needs no enforcing here.
  */
 public class RetryAfterBackoff implements CustomBackoffStrategy {
 
@@ -26,9 +24,7 @@ public class RetryAfterBackoff implements CustomBackoffStrategy {
     public long nextDelayInMillis(Throwable cause) {
         attempt++;
         if (cause instanceof ModelException.Unavailable unavailable && unavailable.retryAfter() != null) {
-            long cap = ConfigProvider.getConfig().getOptionalValue("menu.model.retry-after-cap", Duration.class)
-                    .orElse(Duration.ofSeconds(30)).toMillis();
-            return Math.min(unavailable.retryAfter().toMillis(), cap);
+            return unavailable.retryAfter().toMillis();
         }
         long ceiling = baseMillis << Math.min(attempt - 1, 10);
         return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);

@@ -101,6 +101,11 @@ public final class IngredientFacts {
         return facts;
     }
 
+    /** The fact whose name or alias is exactly {@code name} (singular or plural), if any. */
+    public Optional<Fact> named(String name) {
+        return Optional.ofNullable(byName.get(Names.normalise(name)));
+    }
+
     /**
      * The fact for an ingredient as a person or a model might write it: exact name or alias, singular or
      * plural, or else the longest known name contained in it word by word ("fresh chicken breast").

@@ -36,21 +36,75 @@ public final class MenuValidator {
             return violations;
         }
         for (int d = 0; d < days.size(); d++) {
-            Menu.Day day = days.get(d);
-            if (day.day() != d + 1) {
-                violations.add("day " + (d + 1) + " is numbered " + day.day());
-            }
-            List<MealType> types = day.meals().stream().map(Menu.Meal::type).toList();
-            if (types.size() != request.meals().size()
-                    || !new java.util.HashSet<>(types).equals(new java.util.HashSet<>(request.meals()))) {
-                violations.add("day " + day.day() + " has meals " + names(types) + ", requested " + names(request.meals()));
-            }
-            for (Menu.Meal meal : day.meals()) {
-                checkRecipe(request, "day " + day.day() + " " + meal.type().value() + " '" + meal.recipe().name() + "'",
-                        meal.recipe(), violations);
-            }
+            violations.addAll(dayViolations(request, days.get(d), d + 1));
         }
         return violations;
+    }
+
+    /** The hard constraints one day breaks: its number, its meals (exactly the requested ones) and each recipe. */
+    public List<String> dayViolations(MenuRequest request, Menu.Day day, int expectedDay) {
+        List<String> violations = new ArrayList<>();
+        if (day.day() != expectedDay) {
+            violations.add("day " + expectedDay + " is numbered " + day.day());
+        }
+        List<MealType> types = day.meals().stream().map(Menu.Meal::type).toList();
+        if (types.size() != request.meals().size()
+                || !new java.util.HashSet<>(types).equals(new java.util.HashSet<>(request.meals()))) {
+            violations.add("day " + day.day() + " has meals " + names(types) + ", requested " + names(request.meals()));
+        }
+        for (Menu.Meal meal : day.meals()) {
+            checkRecipe(request, "day " + day.day() + " " + meal.type().value() + " '" + meal.recipe().name() + "'",
+                    meal.recipe(), violations);
+        }
+        return violations;
+    }
+
+    /**
+     * What a recipe's name alone gives away before it is written (a menu outline): an allergen, an excluded
+     * ingredient, or meat or fish the diet forbids ("Thai peanut noodles", "Chicken tikka"). Known ingredient
+     * names are matched word by word, longest first, so that "butter beans" is not butter.
+     */
+    public List<String> nameViolations(MenuRequest request, String recipeName) {
+        List<String> violations = new ArrayList<>();
+        String normal = Names.normalise(recipeName);
+        for (String excluded : request.excludeIngredients()) {
+            if (Names.containsWords(normal, Names.normalise(excluded))) {
+                violations.add("'" + recipeName + "' names the excluded ingredient '" + excluded + "'");
+            }
+        }
+        String[] words = normal.isEmpty() ? new String[0] : normal.split(" ");
+        for (int i = 0; i < words.length;) {
+            int taken = 1;
+            for (int n = Math.min(4, words.length - i); n >= 1; n--) {
+                var fact = facts.named(String.join(" ", java.util.Arrays.copyOfRange(words, i, i + n)));
+                if (fact.isPresent()) {
+                    taken = n;
+                    nameFacts(request, recipeName, fact.get(), violations);
+                    break;
+                }
+            }
+            i += taken;
+        }
+        return violations;
+    }
+
+    private static void nameFacts(MenuRequest request, String recipeName, IngredientFacts.Fact fact,
+            List<String> violations) {
+        Set<Allergen> present = EnumSet.noneOf(Allergen.class);
+        present.addAll(fact.allergens());
+        present.retainAll(request.allergies());
+        if (!present.isEmpty()) {
+            violations.add("'" + recipeName + "' suggests " + fact.name() + ", which contains " + present.stream()
+                    .map(Allergen::value).collect(Collectors.joining(", ")));
+        }
+        Set<IngredientFacts.Content> animal = EnumSet.noneOf(IngredientFacts.Content.class);
+        animal.addAll(fact.contains());
+        animal.retainAll(EnumSet.of(IngredientFacts.Content.MEAT, IngredientFacts.Content.POULTRY,
+                IngredientFacts.Content.FISH, IngredientFacts.Content.SHELLFISH));
+        if (!animal.isEmpty() && !IngredientFacts.forbidden(request.diet(), animal).isEmpty()) {
+            violations.add("'" + recipeName + "' suggests " + fact.name() + ", which is not "
+                    + request.diet().value());
+        }
     }
 
     private void checkRecipe(MenuRequest request, String where, Menu.Recipe recipe, List<String> violations) {

@@ -57,6 +57,8 @@ class MenuJobTest {
         assertThat(done.status()).isEqualTo(JobState.SUCCEEDED);
         assertThat(done.stage()).isEqualTo(Stage.DONE);
         assertThat(done.progress()).isEqualTo(100);
+        assertThat(done.daysReady()).isEqualTo(2);
+        assertThat(done.daysTotal()).isEqualTo(2);
         assertThat(done.attempt()).isEqualTo(1);
         assertThat(done.startedAt()).isNotNull();
         assertThat(done.finishedAt()).isAfterOrEqualTo(done.startedAt());

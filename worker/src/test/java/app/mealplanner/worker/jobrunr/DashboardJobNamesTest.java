@@ -1,8 +1,5 @@
 package app.mealplanner.worker.jobrunr;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -27,15 +24,15 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
 
 import app.mealplanner.common.job.JobState;
 import app.mealplanner.common.job.MenuJob;
 import app.mealplanner.common.jobrunr.MenuJobQueue;
-import app.mealplanner.worker.planner.CatalogPlanner;
 import app.mealplanner.worker.support.DashboardProfile;
-import app.mealplanner.worker.support.FakeModel;
+import app.mealplanner.worker.support.FakeModels;
 import app.mealplanner.worker.support.TestJobs;
+import app.mealplanner.worker.testing.FakeFault;
+import app.mealplanner.worker.testing.FakeModelServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
@@ -48,7 +45,6 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 @TestProfile(DashboardProfile.class)
 class DashboardJobNamesTest {
 
-    private static final String COMPLETIONS = "/v1/chat/completions";
     private static final String WEEK_VEGAN = """
             {"days": 7, "meals": ["breakfast", "lunch", "dinner"], "diet": "vegan"}
             """;
@@ -65,25 +61,28 @@ class DashboardJobNamesTest {
     @Inject
     JobServer jobServer;
     @Inject
-    CatalogPlanner catalogPlanner;
-    @Inject
     CircuitBreakerMaintenance breakers;
     @ConfigProperty(name = "menu.dashboard.port")
     int dashboardPort;
 
-    WireMockServer model = FakeModel.server();
+    FakeModelServer model = FakeModels.primary();
 
     @BeforeEach
     void reset() {
-        model.resetAll();
+        model.reset();
         breakers.resetAll();
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void realisticSpeedAgain() {
+        model.tokensPerSecond(60);
     }
 
     @Test
     void shouldShowAQueuedJobByItsRequestAndThenTheModelThatWroteItsMenu() throws Exception {
         MenuJob job = testJobs.queued(WEEK_VEGAN);
-        model.stubFor(post(COMPLETIONS).willReturn(okJson(FakeModel.completion(
-                catalogPlanner.plan(job.request(), 99).days()))));
+        // what is named matters here, not how long the model writes: ten times the realistic speed
+        model.tokensPerSecond(600);
 
         jobServer.server().pauseProcessing();
         try {
@@ -106,8 +105,7 @@ class DashboardJobNamesTest {
     @Test
     void shouldShowACatalogMenuWrittenBecauseTheModelFailed() throws Exception {
         MenuJob job = testJobs.queued(DAY_VEGETARIAN);
-        model.stubFor(post(COMPLETIONS).willReturn(aResponse().withStatus(500)
-                .withHeader("Content-Type", "application/json").withBody(FakeModel.error("server_error", "server_error"))));
+        model.on(FakeModelServer.anyCall(), new FakeFault.ServerError(500), 100);
 
         queue.enqueue(job.id(), job.request());
 
@@ -119,9 +117,7 @@ class DashboardJobNamesTest {
     @Test
     void shouldShowAJobThatFailedOnTheModelAsAModelJob() throws Exception {
         MenuJob job = testJobs.queued(DAY_VEGETARIAN);
-        model.stubFor(post(COMPLETIONS).willReturn(aResponse().withStatus(401)
-                .withHeader("Content-Type", "application/json")
-                .withBody(FakeModel.error("invalid_api_key", "invalid_request_error"))));
+        model.on(FakeModelServer.anyCall(), new FakeFault.BadKey(), 100);
 
         queue.enqueue(job.id(), job.request());
 

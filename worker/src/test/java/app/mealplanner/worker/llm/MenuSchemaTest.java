@@ -17,19 +17,18 @@ import app.mealplanner.common.menu.MealType;
 import app.mealplanner.common.menu.Menu;
 
 /**
- * The structured-output schema sent to the model must stay in step with the Menu records: a field added
- * to, renamed in or removed from a record without the schema (or the reverse) fails here.
+ * The structured-output schemas sent to the model must stay in step with the records the answers are read
+ * into: a field added to, renamed in or removed from a record without the schema (or the reverse) fails here.
  */
 class MenuSchemaTest {
 
-    /** Computed by our code, never asked from the model. */
-    private static final Set<String> COMPUTED = Set.of("totals");
+    /** Computed or recorded by us, never asked from the model. */
+    private static final Set<String> OURS = Set.of("totals", "source", "model");
 
     @Test
     @SuppressWarnings("unchecked")
-    void shouldDescribeExactlyTheFieldsOfTheMenuRecords() {
-        Map<String, Object> root = MenuPrompt.schema();
-        Map<String, Object> day = items(property(root, "days"));
+    void shouldDescribeExactlyTheFieldsOfADay() {
+        Map<String, Object> day = MenuPrompt.daySchema();
         assertMatches(day, Menu.Day.class);
         Map<String, Object> meal = items(property(day, "meals"));
         assertMatches(meal, Menu.Meal.class);
@@ -41,10 +40,21 @@ class MenuSchemaTest {
         assertMatches(property(recipe, "nutrition"), app.mealplanner.common.menu.Nutrition.class);
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldDescribeExactlyTheFieldsOfAnOutline() {
+        Map<String, Object> day = items(property(MenuPrompt.outlineSchema(), "days"));
+        assertMatches(day, MenuPrompt.OutlineDay.class);
+        Map<String, Object> slot = items(property(day, "meals"));
+        assertMatches(slot, MenuPrompt.Slot.class);
+        assertThat((List<String>) property(slot, "type").get("enum"))
+                .containsExactlyElementsOf(Arrays.stream(MealType.values()).map(MealType::value).toList());
+    }
+
     @SuppressWarnings("unchecked")
     private static void assertMatches(Map<String, Object> schema, Class<? extends Record> type) {
         Set<String> fields = Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName)
-                .filter(n -> !COMPUTED.contains(n)).collect(Collectors.toSet());
+                .filter(n -> !OURS.contains(n)).collect(Collectors.toSet());
         Map<String, Object> properties = (Map<String, Object>) schema.get("properties");
         assertThat(properties.keySet()).as(type.getSimpleName()).containsExactlyInAnyOrderElementsOf(fields);
         // strict mode: every property required, nothing else allowed
@@ -52,7 +62,7 @@ class MenuSchemaTest {
                 .containsExactlyInAnyOrderElementsOf(fields);
         assertThat(schema.get("additionalProperties")).isEqualTo(false);
         for (RecordComponent c : type.getRecordComponents()) {
-            if (COMPUTED.contains(c.getName())) {
+            if (OURS.contains(c.getName())) {
                 continue;
             }
             String jsonType = (String) ((Map<String, Object>) properties.get(c.getName())).get("type");

@@ -48,6 +48,11 @@ public class TestJobs {
     }
 
     public MenuJob queued(String requestJson) throws Exception {
+        return queued(requestJson, null);
+    }
+
+    /** The same, created by a request that carried this W3C {@code traceparent}. */
+    public MenuJob queued(String requestJson, String traceparent) throws Exception {
         MenuRequest request = json.readValue(requestJson, MenuRequest.class);
         UUID user = UUID.randomUUID();
         return database.transaction(c -> {
@@ -57,7 +62,7 @@ public class TestJobs {
                 ps.setString(2, user + "@example.com");
                 ps.executeUpdate();
             }
-            return jobs.insert(c, UUID.randomUUID(), user, null, "hash", request);
+            return jobs.insert(c, UUID.randomUUID(), user, null, "hash", request, traceparent);
         });
     }
 }
