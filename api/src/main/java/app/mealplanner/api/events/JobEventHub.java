@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
@@ -194,9 +193,9 @@ public class JobEventHub {
 
     private OutboundSseEvent encode(Sse with, JobEvent event) {
         try {
+            // no media type on the event: it would add a "content-type" field, which no SSE client knows
             return with.newEventBuilder().name("status").id(String.valueOf(event.version()))
-                    .mediaType(MediaType.APPLICATION_JSON_TYPE).data(json.writeValueAsString(event.toStatus()))
-                    .build();
+                    .data(json.writeValueAsString(event.toStatus())).build();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a job status is always serialisable", e);
         }

@@ -40,9 +40,18 @@ final class Subscription {
         return eventLoop;
     }
 
-    /** Sends {@code out}, the encoded {@code event}, unless the client already has this version or a newer one. */
+    /**
+     * Sends {@code out}, the encoded {@code event}, unless the client already has this version or a newer
+     * one; a final state ends the stream, also one the client already has.
+     */
     synchronized void offer(JobEvent event, OutboundSseEvent out) {
-        if (closed || event.version() <= lastVersion) {
+        if (closed) {
+            return;
+        }
+        if (event.version() <= lastVersion) {
+            if (event.state().isFinal()) {
+                close();
+            }
             return;
         }
         lastVersion = event.version();

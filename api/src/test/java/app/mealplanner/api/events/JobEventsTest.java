@@ -109,6 +109,63 @@ class JobEventsTest {
     }
 
     @Test
+    void shouldAnswer204ToAResumeOfAFinishedJobSoThatEventSourceStopsReconnecting() throws Exception {
+        String token = Api.newUserToken();
+        UUID id = submit(token);
+        long last = finish(id);
+
+        // a client that missed the end gets the final state, then the stream ends
+        SseClient behind = SseClient.open(url(), "api/jobs/" + id + "/events",
+                Map.of("Authorization", "Bearer " + token, "Last-Event-ID", String.valueOf(last - 1)));
+        assertThat(behind.done().get(10, TimeUnit.SECONDS)).isEqualTo(200);
+        assertThat(behind.events()).extracting(SseClient.Event::version).containsExactly(last);
+
+        // what a stock EventSource does next: reconnect with the final version; 204 tells it to stop
+        SseClient upToDate = SseClient.open(url(), "api/jobs/" + id + "/events",
+                Map.of("Authorization", "Bearer " + token, "Last-Event-ID", String.valueOf(last)));
+        assertThat(upToDate.done().get(10, TimeUnit.SECONDS)).isEqualTo(204);
+        assertThat(upToDate.events()).isEmpty();
+
+        // a version this job never had is no resume point: the client gets the final state
+        SseClient ahead = SseClient.open(url(), "api/jobs/" + id + "/events",
+                Map.of("Authorization", "Bearer " + token, "Last-Event-ID", String.valueOf(last + 5)));
+        assertThat(ahead.done().get(10, TimeUnit.SECONDS)).isEqualTo(200);
+        assertThat(ahead.events()).extracting(SseClient.Event::version).containsExactly(last);
+    }
+
+    @Test
+    void shouldIgnoreALastEventIdAheadOfARunningJob() throws Exception {
+        String token = Api.newUserToken();
+        UUID id = submit(token);
+        long current = jobs.find(id).orElseThrow().version();
+
+        SseClient client = SseClient.open(url(), "api/jobs/" + id + "/events",
+                Map.of("Authorization", "Bearer " + token, "Last-Event-ID", String.valueOf(current + 100)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.events().size() == 1);
+        assertThat(client.events().get(0).version()).isEqualTo(current);
+        long last = finish(id);
+        assertThat(client.done().get(10, TimeUnit.SECONDS)).isEqualTo(200);
+        assertThat(client.events().get(client.events().size() - 1).version()).isEqualTo(last);
+    }
+
+    @Test
+    void shouldMarkStreamsUncacheableAndSendOnlyStandardFields() throws Exception {
+        String token = Api.newUserToken();
+        UUID id = submit(token);
+        SseClient client = SseClient.open(url(), "api/jobs/" + id + "/events", Map.of("Authorization", "Bearer " + token));
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.events().size() == 1);
+        finish(id);
+        assertThat(client.done().get(10, TimeUnit.SECONDS)).isEqualTo(200);
+
+        assertThat(client.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/event-stream"));
+        assertThat(client.headers().firstValue("Cache-Control")).hasValue("no-cache");
+        // the HTML standard defines event, data, id and retry; anything else is noise to every client
+        assertThat(client.fieldNames()).isSubsetOf("event", "data", "id", "retry");
+        assertThat(client.events()).hasSize(2);
+    }
+
+    @Test
     void shouldAuthenticateEventSourceWithATicket() throws Exception {
         String token = Api.newUserToken();
         UUID id = submit(token);
