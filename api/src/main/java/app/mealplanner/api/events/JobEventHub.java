@@ -112,18 +112,25 @@ public class JobEventHub {
 
     /**
      * Opens a stream for a job the caller owns: registers first, then sends the current state, so that a
-     * change committed in between is never lost (the version check drops the duplicate).
+     * change committed in between is never lost (the version check drops the duplicate). The stream is
+     * added inside the map's atomic {@code compute}, the same lock {@link #unsubscribe} removes an empty
+     * set under: added outside it, a stream arriving as the job's last other stream left could land in a
+     * set already removed from the map and never hear of the job again.
      */
-    public void subscribe(MenuJob current, long lastEventId, SseEventSink sink, Sse sse) {
+    Subscription subscribe(MenuJob current, long lastEventId, SseEventSink sink, Sse sse) {
         this.sse = sse;
         UUID id = current.id();
-        Set<Subscription> set = subscribers.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
         Subscription[] self = new Subscription[1];
         self[0] = new Subscription(id, lastEventId, sink, sse, currentEventLoop(), () -> unsubscribe(id, self[0]));
-        set.add(self[0]);
+        subscribers.compute(id, (k, set) -> {
+            Set<Subscription> watching = set == null ? ConcurrentHashMap.newKeySet() : set;
+            watching.add(self[0]);
+            return watching;
+        });
         MenuJob latest = jobs.find(id).orElse(current);
         JobEvent now = JobEvent.of(latest.version() >= current.version() ? latest : current);
         self[0].offer(now, encode(sse, now));
+        return self[0];
     }
 
     /** Current number of open streams in this process. */
