@@ -71,7 +71,7 @@ class JobEventsTest {
         UUID id = submit(token);
         SseClient client = SseClient.open(url(), "api/jobs/" + id + "/events", Map.of("Authorization", "Bearer " + token));
         await().atMost(Duration.ofSeconds(10)).until(() -> client.events().size() == 1);
-        jobs.start(id);
+        jobs.start(id, 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> client.events().size() == 2);
 
         int pid = hub.listenerBackendPid();
@@ -88,8 +88,8 @@ class JobEventsTest {
     void shouldResumeFromLastEventId() throws Exception {
         String token = Api.newUserToken();
         UUID id = submit(token);
-        jobs.start(id);
-        jobs.progress(id, Stage.CALLING_MODEL, 40);
+        jobs.start(id, 1);
+        jobs.progress(id, 1, Stage.CALLING_MODEL, 40);
         long current = jobs.find(id).orElseThrow().version();
 
         // the client already has the current version: nothing is re-sent until the next change
@@ -162,7 +162,7 @@ class JobEventsTest {
         assertThat(client.headers().firstValue("Cache-Control")).hasValue("no-cache");
         // the HTML standard defines event, data, id and retry; anything else is noise to every client
         assertThat(client.fieldNames()).isSubsetOf("event", "data", "id", "retry");
-        assertThat(client.events()).hasSize(2);
+        assertThat(client.events()).hasSize(3);
     }
 
     @Test
@@ -194,7 +194,7 @@ class JobEventsTest {
         UUID id = submit(token);
         Integer position = Api.as(token).get("/api/jobs/" + id).then().statusCode(200).extract().path("queuePosition");
         assertThat(position).isPositive();
-        jobs.start(id);
+        jobs.start(id, 1);
         Api.as(token).get("/api/jobs/" + id).then().body("queuePosition", org.hamcrest.Matchers.nullValue());
     }
 
@@ -209,20 +209,21 @@ class JobEventsTest {
 
     /** RUNNING, four progress steps, then SUCCEEDED: returns the final version. */
     private long runLikeAWorker(UUID id) {
-        jobs.start(id);
-        jobs.progress(id, Stage.PLANNING, 10);
-        jobs.progress(id, Stage.CALLING_MODEL, 30);
-        jobs.progress(id, Stage.VALIDATING, 80);
-        jobs.progress(id, Stage.SAVING, 95);
+        jobs.start(id, 1);
+        jobs.progress(id, 1, Stage.PLANNING, 10);
+        jobs.progress(id, 1, Stage.CALLING_MODEL, 30);
+        jobs.progress(id, 1, Stage.VALIDATING, 80);
+        jobs.progress(id, 1, Stage.SAVING, 95);
         return finish(id);
     }
 
+    /** Stores a menu and SUCCEEDED, as a worker's first attempt does (starting it first if it is queued). */
     private long finish(UUID id) {
-        MenuJob job = jobs.find(id).orElseThrow();
+        MenuJob job = jobs.start(id, 1).orElseGet(() -> jobs.find(id).orElseThrow());
         database.transaction(c -> {
             UUID menuId = menus.store(c, id, job.userId(), job.request(),
                     new Menu.Plan(Menu.SOURCE_CATALOG, null, List.of(), List.of(), List.of()), Menus.Usage.NONE);
-            return jobs.succeed(c, id, menuId);
+            return jobs.succeed(c, id, job.attempt(), menuId);
         });
         return jobs.find(id).orElseThrow().version();
     }

@@ -50,7 +50,7 @@ class CancellationTest {
     void shouldCancelARunningJobSoThatItsWorkerStoresNoMenu() throws Exception {
         String token = Api.newUserToken();
         UUID id = UUID.fromString(submit(token));
-        MenuJob running = jobs.start(id).orElseThrow(); // a worker picked it up
+        MenuJob running = jobs.start(id, 1).orElseThrow(); // a worker picked it up
 
         Api.as(token).delete("/api/jobs/" + id).then().statusCode(202).body("status", equalTo("CANCELLED"));
 
@@ -58,7 +58,7 @@ class CancellationTest {
         boolean stored = database.transaction(c -> {
             UUID menuId = menus.store(c, id, running.userId(), running.request(),
                     new Menu.Plan(Menu.SOURCE_CATALOG, null, List.of(), List.of(), List.of()), Menus.Usage.NONE);
-            if (!jobs.succeed(c, id, menuId)) {
+            if (!jobs.succeed(c, id, running.attempt(), menuId)) {
                 c.rollback();
                 return false;
             }
@@ -66,7 +66,7 @@ class CancellationTest {
         });
         assertThat(stored).isFalse();
         assertThat(menus.countForJob(id)).isZero();
-        assertThat(jobs.progress(id, app.mealplanner.common.job.Stage.PLANNING, 50)).isFalse();
+        assertThat(jobs.progress(id, running.attempt(), app.mealplanner.common.job.Stage.PLANNING, 50)).isFalse();
         Api.as(token).get("/api/jobs/" + id).then().body("status", equalTo("CANCELLED"));
         submit(token);
     }

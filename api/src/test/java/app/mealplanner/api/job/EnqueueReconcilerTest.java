@@ -79,7 +79,7 @@ class EnqueueReconcilerTest {
     @Test
     void shouldFailARowWhoseJobRunrJobFailedWithoutTellingIt() {
         UUID id = submit();
-        jobs.start(id);
+        jobs.start(id, 1);
         Job job = jobRunr.getJobById(id);
         job.failed("Orphaned job", new IllegalStateException("the worker stopped"));
         jobRunr.save(job);

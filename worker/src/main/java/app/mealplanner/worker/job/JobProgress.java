@@ -24,12 +24,14 @@ final class JobProgress implements MenuPlanning.Progress {
     }
 
     private final UUID id;
+    private final int attempt;
     private final MenuJobs jobs;
     private final Database database;
     private final List<Step> pending = new ArrayList<>();
 
-    JobProgress(UUID id, MenuJobs jobs, Database database) {
+    JobProgress(UUID id, int attempt, MenuJobs jobs, Database database) {
         this.id = id;
+        this.attempt = attempt;
         this.jobs = jobs;
         this.database = database;
     }
@@ -38,20 +40,20 @@ final class JobProgress implements MenuPlanning.Progress {
     public void report(Stage stage, int progress) {
         pending.add(new Step(stage, progress));
         if (stage == Stage.CALLING_MODEL && !database.run(this::flush)) {
-            throw new MenuJobRunner.Cancelled();
+            throw new MenuJobRunner.Stopped();
         }
     }
 
     /**
      * On one borrowed connection: writes the pending stages, then {@code stage}, each committed on its
-     * own, then runs {@code work} in a transaction. Throws {@link MenuJobRunner.Cancelled} when the job
-     * stopped running meanwhile, before {@code work} runs.
+     * own, then runs {@code work} in a transaction. Throws {@link MenuJobRunner.Stopped} when the row is
+     * no longer RUNNING in this attempt, before {@code work} runs.
      */
     <T> T flushThen(Stage stage, int progress, Database.Work<T> work) {
         pending.add(new Step(stage, progress));
         return database.run(c -> {
             if (!flush(c)) {
-                throw new MenuJobRunner.Cancelled();
+                throw new MenuJobRunner.Stopped();
             }
             return Database.inTransaction(c, work);
         });
@@ -60,7 +62,7 @@ final class JobProgress implements MenuPlanning.Progress {
     private boolean flush(Connection c) throws SQLException {
         try {
             for (Step step : pending) {
-                if (!jobs.progress(c, id, step.stage(), step.progress())) {
+                if (!jobs.progress(c, id, attempt, step.stage(), step.progress())) {
                     return false;
                 }
             }

@@ -2,12 +2,14 @@ package app.mealplanner.worker.job;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 import org.jobrunr.JobRunrException;
+import org.jobrunr.server.runner.ThreadLocalJobContext;
 
 import app.mealplanner.common.db.Database;
 import app.mealplanner.common.job.JobState;
@@ -28,10 +30,11 @@ import io.opentelemetry.context.Scope;
 import io.quarkus.arc.Unremovable;
 
 /**
- * Runs one menu job: RUNNING → plan (catalog or model) → validate → store the menu and SUCCEEDED in one
- * transaction. Every step is safe to repeat (JobRunr delivers at least once): a final job is left alone,
- * a job that already has a menu keeps it, and a job cancelled meanwhile stores nothing. No database
- * connection is held while planning or waiting for the model.
+ * Runs one attempt of a menu job: RUNNING → plan (catalog or model) → validate → store the menu and
+ * SUCCEEDED in one transaction. Every step is safe to repeat (JobRunr delivers at least once): a final job
+ * is left alone, a job that already has a menu keeps it, and an attempt whose row moved on meanwhile
+ * (cancelled, or JobRunr gave the job to a later attempt) stores nothing. No database connection is held
+ * while planning or waiting for the model.
  */
 @ApplicationScoped
 @Unremovable
@@ -39,10 +42,10 @@ public class MenuJobRunner extends MenuJobHandler {
 
     private static final Logger LOG = Logger.getLogger(MenuJobRunner.class);
 
-    /** Thrown from a progress report when the job was cancelled meanwhile. */
-    static final class Cancelled extends RuntimeException {
-        Cancelled() {
-            super("cancelled", null, false, false);
+    /** Thrown from a progress report when the row is no longer RUNNING in this attempt. */
+    static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("the job moved on without this attempt", null, false, false);
         }
     }
 
@@ -68,9 +71,10 @@ public class MenuJobRunner extends MenuJobHandler {
     @Override
     protected void process(MenuJobRequest request) {
         UUID id = request.menuJobId();
-        Optional<MenuJob> started = jobs.start(id);
+        OptionalInt attempt = attemptCountedByJobRunr();
+        Optional<MenuJob> started = attempt.isPresent() ? jobs.start(id, attempt.getAsInt()) : jobs.start(id);
         if (started.isEmpty()) {
-            LOG.infof("job %s is already final or gone; nothing to do", id);
+            LOG.infof("job %s is already final, gone, or in a later attempt; nothing to do", id);
             return;
         }
         MenuJob job = started.get();
@@ -97,7 +101,7 @@ public class MenuJobRunner extends MenuJobHandler {
         org.jboss.logging.MDC.put("userId", job.userId().toString());
         String result = "error";
         try {
-            JobProgress progress = new JobProgress(id, jobs, database);
+            JobProgress progress = new JobProgress(id, job.attempt(), jobs, database);
             PlannedMenu planned = planning.plan(job, progress);
             List<String> violations = validator.violations(job.request(), planned.plan().days());
             if (!violations.isEmpty()) {
@@ -106,26 +110,27 @@ public class MenuJobRunner extends MenuJobHandler {
             // one borrow: the stages reported since the model call, "saving", then the menu and SUCCEEDED
             boolean stored = progress.flushThen(Stage.SAVING, 95, c -> {
                 UUID menuId = menus.store(c, id, job.userId(), job.request(), planned.plan(), planned.usage());
-                if (!jobs.succeed(c, id, menuId)) {
-                    c.rollback(); // cancelled meanwhile: keep no menu
+                if (!jobs.succeed(c, id, job.attempt(), menuId)) {
+                    c.rollback(); // the row moved on meanwhile: keep no menu
                     return false;
                 }
                 return true;
             });
-            result = stored ? "succeeded" : "cancelled";
-            outcome(result, planned.plan().source());
-            LOG.infof("job %s %s (attempt %d, %s)", id, stored ? "succeeded" : "was cancelled; no menu stored",
-                    job.attempt(), planned.plan().source());
-        } catch (Cancelled e) {
-            result = "cancelled";
-            outcome(result, "none");
-            LOG.infof("job %s was cancelled while running; stopped", id);
+            if (stored) {
+                result = "succeeded";
+                outcome(result, planned.plan().source());
+                LOG.infof("job %s succeeded (attempt %d, %s)", id, job.attempt(), planned.plan().source());
+            } else {
+                result = stopped(job);
+            }
+        } catch (Stopped e) {
+            result = stopped(job);
         } catch (UnsatisfiableRequestException e) {
             result = "failed";
-            giveUp(id, UnsatisfiableRequestException.CODE, e.getMessage());
+            giveUp(job, UnsatisfiableRequestException.CODE, e.getMessage());
         } catch (ModelException.Rejected e) {
             result = "failed";
-            giveUp(id, e.code(), e.getMessage());
+            giveUp(job, e.code(), e.getMessage());
         } catch (ModelException.Interrupted e) {
             if (cancelled(id)) {
                 result = "cancelled";
@@ -137,7 +142,7 @@ public class MenuJobRunner extends MenuJobHandler {
             throw e; // the worker is stopping: JobRunr re-queues the job
         } catch (ModelException e) {
             // fallback is off: this attempt fails and JobRunr retries later
-            jobs.recordError(id, e.code(), e.getMessage());
+            jobs.recordError(id, job.attempt(), e.code(), e.getMessage());
             result = "retry";
             outcome(result, "none");
             throw e;
@@ -148,7 +153,7 @@ public class MenuJobRunner extends MenuJobHandler {
                 return;
             }
             LOG.errorf(e, "job %s attempt %d failed", id, job.attempt());
-            jobs.recordError(id, "INTERNAL", "The menu could not be generated; it will be retried.");
+            jobs.recordError(id, job.attempt(), "INTERNAL", "The menu could not be generated; it will be retried.");
             result = "retry";
             outcome(result, "none");
             throw e;
@@ -160,10 +165,35 @@ public class MenuJobRunner extends MenuJobHandler {
         }
     }
 
-    private void giveUp(UUID id, String code, String message) {
-        jobs.recordError(id, code, message);
+    private void giveUp(MenuJob job, String code, String message) {
+        jobs.recordError(job.id(), job.attempt(), code, message);
         outcome("failed", "none");
         throw new JobRunrException(code + ": " + message, true);
+    }
+
+    /**
+     * This attempt found its row no longer RUNNING in it: cancelled, or JobRunr gave the job to a later
+     * attempt (or declared this one lost) meanwhile, which is not a cancellation. Either way it stops and
+     * stores nothing. Returns the outcome.
+     */
+    private String stopped(MenuJob job) {
+        Optional<MenuJob> now = jobs.find(job.id());
+        if (now.isEmpty() || now.get().status() == JobState.CANCELLED) {
+            outcome("cancelled", "none");
+            LOG.infof("job %s was cancelled while attempt %d ran; stopped, no menu stored", job.id(), job.attempt());
+            return "cancelled";
+        }
+        outcome("superseded", "none");
+        LOG.infof("job %s attempt %d stopped: the job moved on without it (now %s in attempt %d); no menu stored",
+                job.id(), job.attempt(), now.get().status(), now.get().attempt());
+        return "superseded";
+    }
+
+    /** The attempt JobRunr is making (its failures so far, plus one); empty outside a JobRunr worker. */
+    private static OptionalInt attemptCountedByJobRunr() {
+        return ThreadLocalJobContext.hasJobContext()
+                ? OptionalInt.of(ThreadLocalJobContext.getJobContext().amountOfFailures() + 1)
+                : OptionalInt.empty();
     }
 
     private boolean cancelled(UUID id) {

@@ -17,8 +17,9 @@ import app.mealplanner.common.job.MenuJobs;
 /**
  * Keeps {@code menu_job} in step with JobRunr's decisions: a failed attempt that will be retried goes back
  * to QUEUED with its next attempt time, a failure after the last retry becomes FAILED, a deletion
- * CANCELLED. An {@link ApplyStateFilter} also sees orphaned jobs (a worker that died), which
- * {@code onFailedAfterRetries} does not.
+ * CANCELLED. Each decision names the attempt it is about (the failures in the job's history), so one that
+ * arrives late, after the next attempt started, leaves that attempt alone. An {@link ApplyStateFilter}
+ * also sees orphaned jobs (a worker that died), which {@code onFailedAfterRetries} does not.
  */
 @ApplicationScoped
 public class MenuJobStateSync implements ApplyStateFilter {
@@ -37,10 +38,11 @@ public class MenuJobStateSync implements ApplyStateFilter {
         try {
             // The filter may see FAILED then SCHEDULED for one save: judge by where the job ended up.
             StateName current = job.getState();
+            int failedAttempt = (int) job.getJobStatesOfType(FailedState.class).count();
             if (newState instanceof ScheduledState scheduled && current == StateName.SCHEDULED) {
-                jobs.awaitRetry(id, scheduled.getScheduledAt());
+                jobs.awaitRetry(id, failedAttempt, scheduled.getScheduledAt());
             } else if (newState instanceof FailedState failed && current == StateName.FAILED) {
-                jobs.fail(id, errorCode(failed), errorMessage(failed));
+                jobs.fail(id, failedAttempt, errorCode(failed), errorMessage(failed));
             } else if (newState.getName() == StateName.DELETED) {
                 jobs.cancel(id);
             }

@@ -9,9 +9,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
+import org.jobrunr.jobs.Job;
+import org.jobrunr.jobs.JobDetails;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,9 +23,12 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 
 import app.mealplanner.common.job.JobState;
 import app.mealplanner.common.job.MenuJob;
+import app.mealplanner.common.job.MenuJobRequest;
 import app.mealplanner.common.job.MenuJobs;
 import app.mealplanner.common.jobrunr.MenuJobQueue;
 import app.mealplanner.common.menu.Menus;
+import app.mealplanner.worker.job.MenuJobRunner;
+import app.mealplanner.worker.job.MenuJobStateSync;
 import app.mealplanner.worker.planner.CatalogPlanner;
 import app.mealplanner.worker.support.FakeModel;
 import app.mealplanner.worker.support.SlowFakeModelProfile;
@@ -57,6 +64,10 @@ class SlowModelTest {
     MeterRegistry metrics;
     @Inject
     CircuitBreakerMaintenance breakers;
+    @Inject
+    MenuJobRunner runner;
+    @Inject
+    MenuJobStateSync stateSync;
 
     WireMockServer model = FakeModel.server();
 
@@ -110,6 +121,42 @@ class SlowModelTest {
         assertThat(Duration.between(cancelledAt, Instant.now())).isLessThan(Duration.ofSeconds(15));
         assertThat(jobs.find(job.id()).orElseThrow().status()).isEqualTo(JobState.CANCELLED);
         assertThat(menus.countForJob(job.id())).isZero();
+    }
+
+    @Test
+    void shouldLetTheNextAttemptFinishWhenJobRunrsRetryOfTheLastOneArrivesLate() throws Exception {
+        MenuJob job = testJobs.queued(REQUEST);
+        model.stubFor(post("/v1/chat/completions").willReturn(okJson(FakeModel.completion(
+                catalogPlanner.plan(job.request(), 1).days())).withFixedDelay(3_000)));
+        jobs.start(job.id(), 1); // attempt 1 ran and failed; JobRunr's decision about it is not written yet
+        double cancelledBefore = cancelledCount();
+
+        // run outside JobRunr, the runner takes the attempt after the last one: 2
+        CompletableFuture<Void> attempt2 = CompletableFuture.runAsync(() -> {
+            try {
+                runner.run(new MenuJobRequest(job.id()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> model.findAll(
+                com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/v1/chat/completions"))).size() > 0);
+        assertThat(jobs.find(job.id()).orElseThrow().attempt()).isEqualTo(2);
+
+        // while attempt 2 waits for the model, JobRunr's retry decision about attempt 1 arrives
+        Job jobRunrJob = new Job(job.id(), new JobDetails(new MenuJobRequest(job.id())));
+        jobRunrJob.failed("attempt 1 failed", new IllegalStateException("boom"));
+        org.jobrunr.jobs.states.JobState failed = jobRunrJob.getJobState();
+        jobRunrJob.scheduleAt(Instant.now().plusSeconds(3), "Retry 1 of 3");
+        stateSync.onStateApplied(jobRunrJob, failed, jobRunrJob.getJobState());
+
+        attempt2.get(30, TimeUnit.SECONDS);
+        MenuJob done = jobs.find(job.id()).orElseThrow();
+        assertThat(done.status()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.attempt()).isEqualTo(2);
+        assertThat(menus.countForJob(job.id())).isEqualTo(1);
+        assertThat(cancelledCount()).isEqualTo(cancelledBefore);
     }
 
     private double cancelledCount() {
