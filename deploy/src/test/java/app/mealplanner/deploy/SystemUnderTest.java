@@ -47,10 +47,7 @@ final class SystemUnderTest {
         Path keys = Files.createTempDirectory("e2e-jwt");
         LocalSecrets.ensureRsaKeyPair(keys);
 
-        Map<String, String> env = new HashMap<>();
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
-        env.put("QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER);
-        env.put("QUARKUS_DATASOURCE_PASSWORD", EmbeddedDatabase.PASSWORD);
+        Map<String, String> env = databaseEnv(database);
 
         Map<String, String> workerEnv = new HashMap<>(env);
         dashboardPort = AppProcess.freePort();
@@ -85,13 +82,24 @@ final class SystemUnderTest {
 
     /** The environment of an extra worker process on this system's database, talking to {@code model}. */
     Map<String, String> workerEnv(FakeModelServer model) {
+        return workerEnv(database, model);
+    }
+
+    /** The environment of a worker process (no dashboard) on {@code database}, talking to {@code model}. */
+    static Map<String, String> workerEnv(EmbeddedDatabase database, FakeModelServer model) {
+        Map<String, String> env = databaseEnv(database);
+        env.put("MENU_DASHBOARD_ENABLED", "false");
+        env.put("OPENAI_BASE_URL", "http://localhost:" + model.port() + "/v1");
+        env.put("OPENAI_API_KEY", "sk-e2e-fake");
+        return env;
+    }
+
+    /** The environment that points an app at {@code database}. */
+    static Map<String, String> databaseEnv(EmbeddedDatabase database) {
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
         env.put("QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER);
         env.put("QUARKUS_DATASOURCE_PASSWORD", EmbeddedDatabase.PASSWORD);
-        env.put("MENU_DASHBOARD_ENABLED", "false");
-        env.put("OPENAI_BASE_URL", "http://localhost:" + model.port() + "/v1");
-        env.put("OPENAI_API_KEY", "sk-e2e-fake");
         return env;
     }
 
@@ -102,6 +110,11 @@ final class SystemUnderTest {
 
     /** Registers a new user through the first api and returns its access token. */
     String newUserToken() {
+        return newUserToken(api);
+    }
+
+    /** Registers a new user through {@code api} and returns its access token. */
+    static String newUserToken(AppProcess api) {
         String credentials = "{\"email\":\"e2e-" + UUID.randomUUID() + "@example.com\",\"password\":\"correct horse battery\"}";
         given().baseUri(api.baseUrl()).contentType(ContentType.JSON).body(credentials)
                 .post("/api/auth/register").then().statusCode(201);

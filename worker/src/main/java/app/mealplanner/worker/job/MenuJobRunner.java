@@ -56,9 +56,11 @@ public class MenuJobRunner extends MenuJobHandler {
     private final MenuValidator validator;
     private final MeterRegistry metrics;
     private final Tracer tracer;
+    private final RunningJobs running;
 
     public MenuJobRunner(MenuJobs jobs, Menus menus, Database database, MenuPlanning planning,
-            MenuValidator validator, MeterRegistry metrics, Tracer tracer) {
+            MenuValidator validator, MeterRegistry metrics, Tracer tracer, RunningJobs running) {
+        this.running = running;
         this.tracer = tracer;
         this.jobs = jobs;
         this.menus = menus;
@@ -84,7 +86,8 @@ public class MenuJobRunner extends MenuJobHandler {
                 .setAttribute("menu.job.id", id.toString())
                 .setAttribute("menu.job.attempt", job.attempt())
                 .startSpan();
-        try (Scope scope = span.makeCurrent()) {
+        // registered, a cancellation interrupts this thread at once (CancellationListener)
+        try (Scope scope = span.makeCurrent(); RunningJobs.Registration registration = running.register(id)) {
             run(job);
         } finally {
             span.end();
@@ -147,9 +150,10 @@ public class MenuJobRunner extends MenuJobHandler {
             outcome(result, "none");
             throw e;
         } catch (RuntimeException e) {
-            if (cancelled(id)) {
+            if (cancelled(id)) { // interrupted in a database call, say
                 result = "cancelled";
                 outcome(result, "none");
+                LOG.infof("job %s was cancelled while attempt %d ran; stopped, no menu stored", id, job.attempt());
                 return;
             }
             LOG.errorf(e, "job %s attempt %d failed", id, job.attempt());
@@ -177,7 +181,7 @@ public class MenuJobRunner extends MenuJobHandler {
      * stores nothing. Returns the outcome.
      */
     private String stopped(MenuJob job) {
-        Optional<MenuJob> now = jobs.find(job.id());
+        Optional<MenuJob> now = rowNow(job.id());
         if (now.isEmpty() || now.get().status() == JobState.CANCELLED) {
             outcome("cancelled", "none");
             LOG.infof("job %s was cancelled while attempt %d ran; stopped, no menu stored", job.id(), job.attempt());
@@ -197,7 +201,22 @@ public class MenuJobRunner extends MenuJobHandler {
     }
 
     private boolean cancelled(UUID id) {
-        return jobs.find(id).map(j -> j.status() == JobState.CANCELLED).orElse(true);
+        return rowNow(id).map(j -> j.status() == JobState.CANCELLED).orElse(true);
+    }
+
+    /**
+     * The row now, read with the thread's interrupt status set aside: on a virtual thread a pending
+     * interrupt closes the socket of the next blocking read ("Closed by interrupt"), the database's too.
+     */
+    private Optional<MenuJob> rowNow(UUID id) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return jobs.find(id);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void outcome(String outcome, String source) {
