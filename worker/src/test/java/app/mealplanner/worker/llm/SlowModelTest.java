@@ -115,8 +115,8 @@ class SlowModelTest {
         assertThat(jobs.cancel(job.id())).isTrue();
         queue.delete(job.id());
 
-        // JobRunr notices the deletion at its next heartbeat (poll 5 s) and interrupts the job's thread,
-        // long before the fake model would answer (25 s)
+        // the row's cancellation notification interrupts the job's thread at once (JobRunr would at its
+        // next heartbeat), long before the fake model would answer (25 s)
         await().atMost(Duration.ofSeconds(15)).until(() -> cancelledCount() > cancelledBefore);
         assertThat(Duration.between(cancelledAt, Instant.now())).isLessThan(Duration.ofSeconds(15));
         assertThat(jobs.find(job.id()).orElseThrow().status()).isEqualTo(JobState.CANCELLED);
