@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,28 @@ class JobEventsTest {
         assertThat(client.done().get(20, TimeUnit.SECONDS)).isEqualTo(200);
         assertThat(client.events().get(client.events().size() - 1).data()).contains("\"status\":\"SUCCEEDED\"");
         assertThat(hub.listenerBackendPid()).isPositive().isNotEqualTo(pid);
+    }
+
+    @Test
+    void shouldNoticeAListenConnectionThatStoppedAnsweringAndStillDeliverTheFinalState() throws Exception {
+        String token = Api.newUserToken();
+        UUID id = submit(token);
+        SseClient client = SseClient.open(url(), "api/jobs/" + id + "/events", Map.of("Authorization", "Bearer " + token));
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.events().size() == 1);
+
+        int pid = hub.listenerBackendPid();
+        Backends.suspend(pid); // open but silent from here on, like a connection gone half-open
+        try {
+            finish(id); // its notification never comes through that connection
+            Instant finished = Instant.now();
+            assertThat(client.done().get(30, TimeUnit.SECONDS)).isEqualTo(200);
+            System.out.printf("silent LISTEN connection replaced; final state delivered %d ms after the commit%n",
+                    Duration.between(finished, Instant.now()).toMillis());
+            assertThat(client.events().get(client.events().size() - 1).data()).contains("\"status\":\"SUCCEEDED\"");
+            assertThat(hub.listenerBackendPid()).isPositive().isNotEqualTo(pid);
+        } finally {
+            Backends.resume(pid);
+        }
     }
 
     @Test
