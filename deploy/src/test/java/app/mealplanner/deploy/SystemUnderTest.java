@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -42,8 +43,10 @@ final class SystemUnderTest {
         database = EmbeddedDatabase.startTemporary();
         model = new FakeModelServer(0, MODEL_LATENCY);
         Path site = AppProcess.repoRoot().resolve("api/src/main/resources/META-INF/resources");
-        allowedSite = new StaticSite(AppProcess.freePort(), site);
-        refusedSite = new StaticSite(AppProcess.freePort(), site);
+        int apiPort = AppProcess.freePort();
+        // both pages may use the api; the api's CORS_ORIGINS lets only the first one in
+        allowedSite = new StaticSite(AppProcess.freePort(), site, List.of("http://localhost:" + apiPort));
+        refusedSite = new StaticSite(AppProcess.freePort(), site, List.of("http://localhost:" + apiPort));
         Path keys = Files.createTempDirectory("e2e-jwt");
         LocalSecrets.ensureRsaKeyPair(keys);
 
@@ -64,7 +67,7 @@ final class SystemUnderTest {
 
         // started together, as run.sh and Kubernetes do: all of them migrate the same fresh database
         worker = AppProcess.start("worker", "e2e-worker", AppProcess.freePort(), workerEnv);
-        api = AppProcess.start("api", "e2e-api", AppProcess.freePort(), apiEnv);
+        api = AppProcess.start("api", "e2e-api", apiPort, apiEnv);
         secondApi = AppProcess.start("api", "e2e-api-2", AppProcess.freePort(), apiEnv);
         worker.awaitReady(Duration.ofSeconds(90));
         api.awaitReady(Duration.ofSeconds(90));
