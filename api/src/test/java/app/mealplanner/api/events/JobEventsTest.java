@@ -70,8 +70,7 @@ class JobEventsTest {
     void shouldStillDeliverTheFinalStateWhenTheListenConnectionIsKilled() throws Exception {
         String token = Api.newUserToken();
         UUID id = submit(token);
-        SseClient client = SseClient.open(url(), "api/jobs/" + id + "/events", Map.of("Authorization", "Bearer " + token));
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.events().size() == 1);
+        SseClient client = subscribed(token, id);
         jobs.start(id, 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> client.events().size() == 2);
 
@@ -89,8 +88,7 @@ class JobEventsTest {
     void shouldNoticeAListenConnectionThatStoppedAnsweringAndStillDeliverTheFinalState() throws Exception {
         String token = Api.newUserToken();
         UUID id = submit(token);
-        SseClient client = SseClient.open(url(), "api/jobs/" + id + "/events", Map.of("Authorization", "Bearer " + token));
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.events().size() == 1);
+        SseClient client = subscribed(token, id);
 
         int pid = hub.listenerBackendPid();
         Backends.suspend(pid); // open but silent from here on, like a connection gone half-open
@@ -175,8 +173,7 @@ class JobEventsTest {
     void shouldMarkStreamsUncacheableAndSendOnlyStandardFields() throws Exception {
         String token = Api.newUserToken();
         UUID id = submit(token);
-        SseClient client = SseClient.open(url(), "api/jobs/" + id + "/events", Map.of("Authorization", "Bearer " + token));
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.events().size() == 1);
+        SseClient client = subscribed(token, id);
         finish(id);
         assertThat(client.done().get(10, TimeUnit.SECONDS)).isEqualTo(200);
 
@@ -219,6 +216,13 @@ class JobEventsTest {
         assertThat(position).isPositive();
         jobs.start(id, 1);
         Api.as(token).get("/api/jobs/" + id).then().body("queuePosition", org.hamcrest.Matchers.nullValue());
+    }
+
+    /** A stream of the job that has received the job's current state. */
+    private SseClient subscribed(String token, UUID id) {
+        SseClient client = SseClient.open(url(), "api/jobs/" + id + "/events", Map.of("Authorization", "Bearer " + token));
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.events().size() == 1);
+        return client;
     }
 
     private String url() {
