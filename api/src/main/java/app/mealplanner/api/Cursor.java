@@ -16,6 +16,10 @@ public record Cursor(Instant createdAt, UUID id) {
     public static final int DEFAULT_LIMIT = 20;
     public static final int MAX_LIMIT = 100;
 
+    // Every row was created between these; outside them a time may not even exist in PostgreSQL (before 4713 BC).
+    private static final Instant EARLIEST = Instant.EPOCH;
+    private static final Instant LATEST = Instant.parse("+10000-01-01T00:00:00Z");
+
     public String encode() {
         long micros = createdAt.getEpochSecond() * 1_000_000L + createdAt.getNano() / 1_000;
         return Base64.getUrlEncoder().withoutPadding()
@@ -31,6 +35,9 @@ public record Cursor(Instant createdAt, UUID id) {
             String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.US_ASCII).split(":", 2);
             long micros = Long.parseLong(parts[0]);
             Instant at = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+            if (at.isBefore(EARLIEST) || !at.isBefore(LATEST)) {
+                throw new IllegalArgumentException("no row of ours has this time");
+            }
             return new Cursor(at, UUID.fromString(parts[1]));
         } catch (RuntimeException e) {
             throw badRequest("cursor", "not a cursor returned by this api");

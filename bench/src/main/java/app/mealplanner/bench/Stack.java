@@ -73,6 +73,8 @@ final class Stack implements AutoCloseable {
         env.put("CORS_ORIGINS", "http://localhost:3000");
         env.put("MENU_LIMITS_ACTIVE_PER_USER", "100000");
         env.put("MENU_LIMITS_PER_HOUR", "100000");
+        // the load generator registers every simulated user from 127.0.0.1
+        env.put("MENU_REGISTRATION_PER_ADDRESS", "100000000");
         return env;
     }
 

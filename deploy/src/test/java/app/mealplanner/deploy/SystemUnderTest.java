@@ -64,14 +64,22 @@ final class SystemUnderTest {
         apiEnv.put("JWT_PUBLIC_KEY_LOCATION", keys.resolve("public.pem").toString());
         apiEnv.put("JWT_PRIVATE_KEY_LOCATION", keys.resolve("private.pem").toString());
         apiEnv.put("CORS_ORIGINS", allowedSite.origin());
+        // every test client registers from 127.0.0.1
+        apiEnv.put("MENU_REGISTRATION_PER_ADDRESS", "1000000");
 
         // started together, as run.sh and Kubernetes do: all of them migrate the same fresh database
         worker = AppProcess.start("worker", "e2e-worker", AppProcess.freePort(), workerEnv);
         api = AppProcess.start("api", "e2e-api", apiPort, apiEnv);
         secondApi = AppProcess.start("api", "e2e-api-2", AppProcess.freePort(), apiEnv);
-        worker.awaitReady(Duration.ofSeconds(90));
-        api.awaitReady(Duration.ofSeconds(90));
-        secondApi.awaitReady(Duration.ofSeconds(90));
+        try {
+            worker.awaitReady(Duration.ofSeconds(90));
+            api.awaitReady(Duration.ofSeconds(90));
+            secondApi.awaitReady(Duration.ofSeconds(90));
+        } catch (RuntimeException | Error notReady) {
+            // no instance will exist to stop them later: the next test would start three more beside these
+            stop();
+            throw notReady;
+        }
     }
 
     static synchronized SystemUnderTest get() throws Exception {

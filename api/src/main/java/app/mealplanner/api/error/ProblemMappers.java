@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 
+import app.mealplanner.api.config.StrictJson;
 import app.mealplanner.common.db.DatabaseException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -144,13 +145,16 @@ public class ProblemMappers {
         if (e instanceof UnrecognizedPropertyException u) {
             field = fieldOf(u.getPath());
             message = "unknown field";
+        } else if (e instanceof StrictJson.UnstorableText text) {
+            message = text.getOriginalMessage();
         } else if (e instanceof ValueInstantiationException || e instanceof InvalidFormatException) {
             Throwable cause = e.getCause();
             message = cause instanceof IllegalArgumentException && cause.getMessage() != null
                     ? cause.getMessage()
-                    : "invalid value";
-        } else if (e instanceof MismatchedInputException) {
-            message = "wrong type";
+                    : e instanceof MismatchedInputException m ? expected(m.getTargetType()) : "invalid value";
+        } else if (e instanceof MismatchedInputException mismatch) {
+            message = field == null || field.isEmpty() ? "must be one JSON object and nothing after it"
+                    : expected(mismatch.getTargetType());
         } else if (e instanceof JsonParseException) {
             message = "malformed JSON";
         } else {
@@ -159,6 +163,20 @@ public class ProblemMappers {
         List<Problem.FieldError> errors = List.of(new Problem.FieldError(field == null || field.isEmpty()
                 ? "body" : field, message));
         return problem(400, "malformed", "Malformed request", "The request body is not a valid request.", uri, errors);
+    }
+
+    /** What a value of this type must look like in JSON, for a value of another type. */
+    private static String expected(Class<?> type) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "must be a whole number";
+        }
+        if (type == String.class || (type != null && type.isEnum())) {
+            return "must be a string";
+        }
+        if (type != null && java.util.Collection.class.isAssignableFrom(type)) {
+            return "must be an array";
+        }
+        return "wrong type";
     }
 
     private static Response unauthenticated(UriInfo uri, String detail) {

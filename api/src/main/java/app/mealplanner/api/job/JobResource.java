@@ -31,7 +31,7 @@ import app.mealplanner.common.job.MenuJob;
 import app.mealplanner.common.job.MenuJobs;
 import app.mealplanner.common.jobrunr.MenuJobQueue;
 
-/** Job status for polling (strong ETag, Retry-After while not final), listings and cancellation. */
+/** Job status for polling (ETag that follows the body, Retry-After while not final), listings and cancellation. */
 @Path("/api/jobs")
 @RolesAllowed("user")
 @Produces(MediaType.APPLICATION_JSON)
@@ -55,47 +55,55 @@ public class JobResource {
     }
 
     /**
-     * The job's status. Most polls are answered from {@link JobVersions} without touching the database: a
-     * matching {@code If-None-Match} gives 304, and a job that is not queued gives its status as last
-     * notified. Otherwise, with {@code If-None-Match} the version alone is read first (two columns of one
-     * indexed row); a queued job's status also counts its place in the queue.
+     * The job's status. Most polls are answered from {@link JobVersions} without touching the database: for a
+     * job that is not queued, a matching {@code If-None-Match} gives 304 and otherwise its status as last
+     * notified is the body. Otherwise, with {@code If-None-Match} the version alone is read first (two columns
+     * of one indexed row). A queued job's body also counts its place in the queue, which moves without a new
+     * version, so its tag (see {@link JobTags}) is known only once that is counted.
      */
     @GET
     @Path("/{id}")
     public Response get(@PathParam("id") UUID id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         UUID owner = user.id();
-        String wanted = ifNoneMatch == null ? null : ifNoneMatch.trim();
         JobVersions.Known known = versions.lookup(id);
         if (known != null) {
             if (!known.owner().equals(owner)) {
                 throw ApiException.notFound("This job");
             }
-            if (MenuJob.etag(known.version()).equals(wanted)) {
-                return hints(Response.notModified(), known.version(), known.state()).build();
-            }
-            if (known.event() != null && known.state() != JobState.QUEUED && known.event().complete()) {
-                return hints(Response.ok(known.event().toStatus()), known.version(), known.state()).build();
+            if (known.state() != JobState.QUEUED) {
+                String tag = JobTags.of(known.version());
+                if (JobTags.matches(ifNoneMatch, tag)) {
+                    return hints(Response.notModified(), tag, known.state()).build();
+                }
+                if (known.event() != null && known.event().complete()) {
+                    return hints(Response.ok(known.event().toStatus()), tag, known.state()).build();
+                }
             }
         }
         long generation = versions.generation();
-        if (wanted != null) {
+        if (ifNoneMatch != null) {
             Optional<MenuJobs.Version> version = jobs.versionOwned(id, owner);
             if (version.isEmpty()) {
                 throw ApiException.notFound("This job");
             }
             MenuJobs.Version v = version.get();
             versions.learned(id, owner, v.version(), v.status(), null, generation);
-            if (wanted.equals(MenuJob.etag(v.version()))) {
-                return hints(Response.notModified(), v.version(), v.status()).build();
+            if (v.status() != JobState.QUEUED && JobTags.matches(ifNoneMatch, JobTags.of(v.version()))) {
+                return hints(Response.notModified(), JobTags.of(v.version()), v.status()).build();
             }
         }
         MenuJob job = jobs.findOwned(id, owner).orElseThrow(() -> ApiException.notFound("This job"));
         versions.learned(id, owner, job.version(), job.status(), JobEvent.of(job), generation);
-        return hints(Response.ok(estimates.withQueue(job.toStatus())), job.version(), job.status()).build();
+        JobStatus status = estimates.withQueue(job.toStatus());
+        String tag = JobTags.of(job.version(), status);
+        if (JobTags.matches(ifNoneMatch, tag)) {
+            return hints(Response.notModified(), tag, job.status()).build();
+        }
+        return hints(Response.ok(status), tag, job.status()).build();
     }
 
-    private static Response.ResponseBuilder hints(Response.ResponseBuilder response, long version, JobState status) {
-        response.tag(new EntityTag(String.valueOf(version)));
+    private static Response.ResponseBuilder hints(Response.ResponseBuilder response, String tag, JobState status) {
+        response.tag(new EntityTag(tag));
         if (!status.isFinal()) {
             response.header("Retry-After", status == JobState.QUEUED ? "2" : "1");
         }

@@ -74,7 +74,11 @@ public class MenuSubmissions {
                     return new Accepted(previous.get().acceptedStatus(), false);
                 }
             }
-            jobs.lockUser(c, userId);
+            if (!jobs.lockUser(c, userId)) {
+                // a valid token outlived its account
+                throw new ApiException(401, "unauthorized", "Unauthorized", "This account no longer exists.", null,
+                        Map.of("WWW-Authenticate", "Bearer"));
+            }
             List<UUID> active = jobs.active(c, userId, limits.activePerUser());
             if (active.size() >= limits.activePerUser()) {
                 throw new ApiException(409, "too-many-active-jobs", "Conflict", "You already have "

@@ -88,6 +88,20 @@ class ListingTest {
     }
 
     @Test
+    void shouldRefuseACursorWhoseTimeNoRowCanHaveWith400() {
+        // before 4713 BC PostgreSQL has no timestamp at all; after 9999 no row of ours has one
+        String token = Api.newUserToken();
+        java.util.Base64.Encoder base64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        for (long micros : new long[] {Long.MIN_VALUE, -300_000_000_000_000_000L, Long.MAX_VALUE, 253_402_300_800_000_000L}) {
+            String cursor = base64.encodeToString((micros + ":" + UUID.randomUUID()).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            for (String path : List.of("/api/jobs", "/api/menus")) {
+                Api.as(token).queryParam("cursor", cursor).get(path).then().statusCode(400)
+                        .contentType("application/problem+json").body("errors[0].field", equalTo("cursor"));
+            }
+        }
+    }
+
+    @Test
     void shouldListAndDeleteMenus() {
         String token = Api.newUserToken();
         Set<UUID> menuIds = new LinkedHashSet<>();

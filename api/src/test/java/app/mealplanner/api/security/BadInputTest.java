@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import app.mealplanner.api.support.Api;
+import app.mealplanner.api.support.RawHttp;
 import app.mealplanner.common.db.Database;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,6 +36,9 @@ import io.restassured.specification.RequestSpecification;
 class BadInputTest {
 
     private static final int REQUESTS = 5200;
+    private static final int FRAMED_REQUESTS = 1000;
+    private static final int STALLED = 40;
+    private static final int MAX_BODY = (int) app.mealplanner.api.config.BodyPreRead.MAX_BYTES;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] NASTY = {"", " ", "'; drop table menu_job; --", "1' or '1'='1", "<script>alert(1)</script>",
         "\"><img src=x onerror=alert(1)>", "../../etc/passwd", "%00", "\u202Eevil", "\uD83C\uDF55\uD83C\uDF63", "\u200B",
@@ -124,6 +128,92 @@ class BadInputTest {
         // rejected requests left no trace: users + jobs grew by exactly the accepted creations
         assertThat((after[0] - before[0]) + (after[1] - before[1])).isEqualTo(created);
         assertThat(after[2]).isEqualTo(before[2]);
+    }
+
+    /**
+     * The same kind of bodies sent the way ordinary clients do not: chunked in random pieces, over the limit
+     * in either framing, with broken chunk framing, odd Expect headers, and a batch that stalls halfway. Each
+     * is its own connection, read while the body is still being sent (an answer may come first).
+     */
+    @Test
+    void shouldAnswerEveryBadlyFramedBodyWithAProblemAndNeverA5xx() throws Exception {
+        String token = Api.newUserToken();
+        Random random = new Random(20261130);
+        List<String> failures = new ArrayList<>();
+        java.util.Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        List<RawHttp> stalled = new ArrayList<>();
+        for (int i = 0; i < STALLED; i++) {
+            String path = POST_PATHS[random.nextInt(3)];
+            RawHttp raw = RawHttp.open().send("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + token + "\r\nContent-Type: application/json\r\n"
+                    + (i % 2 == 0 ? "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"day" : "Content-Length: 500\r\n\r\n{\"day"));
+            stalled.add(raw);
+        }
+        for (int i = 0; i < FRAMED_REQUESTS; i++) {
+            String path = POST_PATHS[random.nextInt(3)];
+            byte[] body = switch (random.nextInt(4)) {
+                case 0 -> rawGarbage(random);
+                case 1 -> new byte[MAX_BODY + 1 + random.nextInt(2 * 1024 * 1024)]; // oversized
+                default -> mutate(VALID_BODIES[random.nextInt(3)], random).getBytes(StandardCharsets.UTF_8);
+            };
+            boolean chunked = random.nextBoolean();
+            StringBuilder head = new StringBuilder("POST ").append(path).append(" HTTP/1.1\r\nHost: localhost\r\n")
+                    .append("Connection: close\r\nContent-Type: application/json\r\n");
+            if (random.nextInt(10) > 0) {
+                head.append("Authorization: Bearer ").append(token).append("\r\n");
+            }
+            switch (random.nextInt(12)) {
+                case 0 -> head.append("Expect: 100-continue\r\n");
+                case 1 -> head.append("Expect: the-unexpected\r\n");
+                default -> { }
+            }
+            head.append(chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + body.length + "\r\n").append("\r\n");
+            String what = "POST " + path + (chunked ? " chunked " : " length ") + body.length + " bytes";
+            try (RawHttp raw = RawHttp.open()) {
+                raw.send(head.toString());
+                java.util.concurrent.CompletableFuture<RawHttp.Response> answer =
+                        java.util.concurrent.CompletableFuture.supplyAsync(raw::read);
+                try {
+                    if (!chunked) {
+                        raw.send(body);
+                    } else if (random.nextInt(20) == 0) {
+                        raw.send("zz\r\nnot a chunk\r\n"); // broken chunk framing
+                    } else {
+                        raw.chunked(body, 1 + random.nextInt(4096));
+                    }
+                } catch (java.io.UncheckedIOException e) {
+                    // the server answered and closed before the whole body was sent
+                }
+                try {
+                    RawHttp.Response response = answer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    statuses.merge(response.status(), 1, Integer::sum);
+                    check(failures, what, response);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    failures.add("no answer within 30 s for " + what + " (head: " + abbreviate(head.toString()) + ")");
+                }
+            }
+        }
+        for (RawHttp raw : stalled) {
+            RawHttp.Response response = raw.read();
+            statuses.merge(response.status(), 1, Integer::sum);
+            check(failures, "a stalled body", response);
+            if (response.status() != 408) {
+                failures.add(response.status() + " instead of 408 for a stalled body");
+            }
+            raw.close();
+        }
+        System.out.printf("framed fuzz: %d requests + %d stalled, answers by status %s%n", FRAMED_REQUESTS, STALLED, statuses);
+        assertThat(failures).as("%d of %d requests", failures.size(), FRAMED_REQUESTS + STALLED).isEmpty();
+    }
+
+    private static void check(List<String> failures, String what, RawHttp.Response response) {
+        if (response.status() < 0) {
+            failures.add("no answer for " + what);
+        } else if (response.status() >= 500) {
+            failures.add(response.status() + " for " + what);
+        } else if (response.status() >= 400 && !String.valueOf(response.header("Content-Type")).startsWith("application/problem+json")) {
+            failures.add(response.status() + " without problem+json for " + what);
+        }
     }
 
     @TestHTTPResource("/api/menus")

@@ -42,13 +42,4 @@ public record MenuJob(
         return new JobStatus(id, JobState.QUEUED, Stage.QUEUED, 0, 0, createdAt, null, null, null, null, null, null,
                 null, JobStatus.Links.of(id, null));
     }
-
-    /** The strong ETag clients send back in If-None-Match. */
-    public String etag() {
-        return etag(version);
-    }
-
-    public static String etag(long version) {
-        return "\"" + version + "\"";
-    }
 }

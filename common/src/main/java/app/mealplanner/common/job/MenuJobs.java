@@ -115,13 +115,14 @@ public class MenuJobs {
                 + "and attempt = ?", stage.value(), progress, id, attempt) == 1;
     }
 
-    /** Locks the user's row until the caller's transaction ends: per-user rules hold across api pods. */
-    public void lockUser(Connection c, UUID userId) throws SQLException {
+    /**
+     * Locks the user's row until the caller's transaction ends: per-user rules hold across api pods. False
+     * when the user does not exist (any more).
+     */
+    public boolean lockUser(Connection c, UUID userId) throws SQLException {
         try (PreparedStatement ps = prepare(c, "select 1 from app_user where id = ? for update", userId);
                 ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                throw new SQLException("no such user " + userId, "02000");
-            }
+            return rs.next();
         }
     }
 

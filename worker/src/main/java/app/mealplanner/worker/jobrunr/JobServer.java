@@ -1,6 +1,5 @@
 package app.mealplanner.worker.jobrunr;
 
-import static org.jobrunr.dashboard.JobRunrDashboardWebServerConfiguration.usingStandardDashboardConfiguration;
 import static org.jobrunr.server.BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration;
 
 import java.net.InetAddress;
@@ -12,7 +11,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.CDI;
 
 import org.jboss.logging.Logger;
-import org.jobrunr.dashboard.JobRunrDashboardWebServer;
 import org.jobrunr.jobs.filters.RetryFilter;
 import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.server.JobActivator;
@@ -45,7 +43,7 @@ public class JobServer {
             .newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("jobrunr-watchdog").factory());
     private volatile boolean stopping;
     private volatile BackgroundJobServer server;
-    private volatile JobRunrDashboardWebServer dashboard;
+    private volatile DashboardServer dashboard;
 
     public JobServer(StorageProvider storageProvider, JsonMapper jsonMapper, WorkerConfig config,
             MenuJobStateSync stateSync, app.mealplanner.common.db.Database database) {
@@ -110,12 +108,7 @@ public class JobServer {
                     "menu.dashboard.enabled is true but DASHBOARD_USERNAME is not set"));
             String password = d.password().orElseThrow(() -> new IllegalStateException(
                     "menu.dashboard.enabled is true but DASHBOARD_PASSWORD is not set"));
-            JobRunrDashboardWebServer web = new JobRunrDashboardWebServer(storageProvider, jsonMapper,
-                    usingStandardDashboardConfiguration().andPort(d.port())
-                            .andBasicAuthentication(username, password)
-                            .andAllowAnonymousDataUsage(false));
-            web.start();
-            dashboard = web;
+            dashboard = DashboardServer.start(storageProvider, jsonMapper, d.port(), username, password);
             LOG.infof("JobRunr dashboard on port %d (basic auth user %s)", d.port(), username);
         }
     }
@@ -127,7 +120,7 @@ public class JobServer {
         if (s != null) {
             s.stop();
         }
-        JobRunrDashboardWebServer web = dashboard;
+        DashboardServer web = dashboard;
         if (web != null) {
             web.stop();
         }

@@ -19,9 +19,9 @@ import app.mealplanner.common.menu.Diet;
 import app.mealplanner.common.menu.Nutrition;
 
 /**
- * The one ingredient table: shopping category, allergens and diet-relevant contents of every ingredient
- * we know, looked up by name, alias or singular/plural form. Allergens and diets of recipes are derived
- * from it, never typed per recipe, so catalog menus and model menus are judged by the same facts.
+ * The one ingredient table: shopping category, allergens, diet-relevant contents and weights of every
+ * ingredient we know, looked up by name, alias or singular/plural form. Allergens and diets of recipes are
+ * derived from it, never typed per recipe, so catalog menus and model menus are judged by the same facts.
  */
 public final class IngredientFacts {
 
@@ -37,14 +37,23 @@ public final class IngredientFacts {
     /** Keto recipes stay under this many grams of carbohydrate per serving. */
     public static final double KETO_MAX_CARBS_G = 15;
 
+    /**
+     * One ingredient. {@code countAs} is set when it is bought by the piece (and names one piece);
+     * {@code gramsPerPiece} and {@code gramsPerCup} are USDA portion weights, null where none is known.
+     */
     public record Fact(String name, List<String> aliases, String category, Set<Allergen> allergens,
-            Set<Content> contains) {
+            Set<Content> contains, String countAs, Double gramsPerPiece, Double gramsPerCup, boolean pantry) {
+
+        public boolean countable() {
+            return countAs != null;
+        }
     }
 
-    record Entry(String name, List<String> aliases, String category, List<String> allergens, List<String> contains) {
+    record Entry(String name, List<String> aliases, String category, List<String> allergens, List<String> contains,
+            String countAs, Double gramsPerPiece, Double gramsPerCup, Integer fdcId, Boolean pantry) {
     }
 
-    record Table(List<Entry> ingredients) {
+    record Table(String source, List<Entry> ingredients) {
     }
 
     private final Map<String, Fact> byName = new HashMap<>();
@@ -84,7 +93,8 @@ public final class IngredientFacts {
         e.allergens().forEach(a -> allergens.add(Allergen.of(a)));
         Set<Content> contains = EnumSet.noneOf(Content.class);
         e.contains().forEach(c -> contains.add(Content.of(c)));
-        return new Fact(e.name(), e.aliases() == null ? List.of() : e.aliases(), e.category(), allergens, contains);
+        return new Fact(e.name(), e.aliases() == null ? List.of() : e.aliases(), e.category(), allergens, contains,
+                e.countAs(), e.gramsPerPiece(), e.gramsPerCup(), Boolean.TRUE.equals(e.pantry()));
     }
 
     public List<Fact> all() {

@@ -87,6 +87,49 @@ class CatalogTest {
         assertThat(cuisines).hasSizeGreaterThanOrEqualTo(10);
     }
 
+    @Test
+    void shouldRefuseAPieceWeightWithoutItsPieceAndSource() throws Exception {
+        String entry = """
+                {"source": "USDA FoodData Central, SR Legacy", "ingredients": [{"name": "onion", "category": "produce",
+                 "allergens": [], "contains": [], "gramsPerPiece": 110}]}""";
+        try (InputStream schemaIn = CatalogTest.class.getResourceAsStream("/catalog/ingredients.schema.json")) {
+            JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(schemaIn);
+            assertThat(schema.validate(new ObjectMapper().readTree(entry))).extracting(ValidationMessage::getMessage)
+                    .anySatisfy(m -> assertThat(m).contains("countAs"))
+                    .anySatisfy(m -> assertThat(m).contains("fdcId"));
+        }
+    }
+
+    @Test
+    void shouldKnowTheWeightsThatPutEachIngredientOnOneShoppingLine() {
+        IngredientFacts facts = CATALOG.facts();
+        Map<String, Set<Units.Family>> families = new java.util.HashMap<>();
+        CATALOG.recipes().forEach(r -> r.ingredients().forEach(i -> families
+                .computeIfAbsent(i.name(), k -> java.util.EnumSet.noneOf(Units.Family.class))
+                .add(Units.of(i.unit()).family)));
+        families.forEach((name, used) -> {
+            IngredientFacts.Fact fact = facts.find(name).orElseThrow();
+            if (used.contains(Units.Family.COUNT)) {
+                assertThat(fact.countable()).as("%s is counted in recipes but not bought by the piece", name).isTrue();
+            }
+            if (used.size() > 1 && used.contains(Units.Family.VOLUME)) {
+                assertThat(fact.gramsPerCup()).as("%s: measured by volume and otherwise", name).isNotNull();
+            }
+            if (fact.countable() && used.size() > 1) {
+                assertThat(fact.gramsPerPiece()).as("%s: counted and measured otherwise", name).isNotNull();
+            }
+        });
+        for (IngredientFacts.Fact fact : facts.all()) {
+            if (fact.gramsPerCup() != null) {
+                // from 1 cup of dried herbs (about 9 g) to 1 cup of honey (339 g)
+                assertThat(fact.gramsPerCup()).as(fact.name()).isBetween(5.0, 400.0);
+            }
+        }
+        assertThat(facts.find("salt").orElseThrow().pantry()).isTrue();
+        assertThat(facts.find("olive oil").orElseThrow().pantry()).isTrue();
+        assertThat(facts.find("onion").orElseThrow().pantry()).isFalse();
+    }
+
     private static Set<ValidationMessage> schemaErrors(String schemaResource, String dataResource) throws Exception {
         ObjectMapper json = new ObjectMapper();
         try (InputStream schemaIn = CatalogTest.class.getResourceAsStream(schemaResource);
