@@ -1,10 +1,11 @@
-// Smart Meal Planner web client: no build step, no dependencies. The api base URL is this page's origin,
-// or ?api=https://api.example.com when the page is served from elsewhere (the api must list this page's
-// origin in CORS_ORIGINS). The access token lives in sessionStorage; live status comes over SSE with a
-// short-lived ticket, because EventSource cannot send an Authorization header.
+// Smart Meal Planner web client: no build step, no dependencies. The api is this page's origin, or, for a
+// page served from elsewhere, ?api=https://api.example.com naming one of the origins listed in the
+// config.json next to this page (and the api must list this page's origin in CORS_ORIGINS). The access
+// token lives in sessionStorage; live status comes over SSE with a short-lived ticket, because
+// EventSource cannot send an Authorization header.
 (function () {
   'use strict';
-  const api = (new URLSearchParams(location.search).get('api') || '').replace(/\/$/, '');
+  let api = null; // '' for this page's origin; set once ?api= is checked
   const $ = (id) => document.getElementById(id);
   const MEALS = ['breakfast', 'lunch', 'dinner', 'snack'];
   const ALLERGIES = ['peanuts', 'tree-nuts', 'milk', 'eggs', 'fish', 'shellfish', 'soy', 'wheat', 'sesame'];
@@ -39,6 +40,7 @@
   }
 
   async function call(method, path, body, extraHeaders) {
+    if (api === null) throw new Error('No api to talk to.');
     const headers = Object.assign({ Accept: 'application/json' }, extraHeaders || {});
     if (token) headers.Authorization = 'Bearer ' + token;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -253,7 +255,42 @@
     });
   }
 
+  // The origins this page may send credentials to: its own, and those its config.json lists. A link's
+  // ?api= can only pick one of them: any other would receive the password or the token.
+  async function configuredApiOrigins() {
+    try {
+      const response = await fetch('config.json', { cache: 'no-store' });
+      const config = response.ok ? await response.json() : {};
+      return Array.isArray(config.apiOrigins) ? config.apiOrigins : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  async function chooseApi() {
+    const wanted = new URLSearchParams(location.search).get('api');
+    if (!wanted) return '';
+    let origin;
+    try {
+      origin = new URL(wanted).origin;
+    } catch (e) {
+      return null;
+    }
+    if (origin === location.origin) return '';
+    return (await configuredApiOrigins()).includes(origin) ? origin : null;
+  }
+
   checkboxes($('meals'), MEALS, ['breakfast', 'lunch', 'dinner']);
   checkboxes($('allergies'), ALLERGIES, []);
-  signedIn();
+  chooseApi().then((chosen) => {
+    api = chosen;
+    if (api === null) {
+      $('auth-section').hidden = true;
+      $('request-section').hidden = true;
+      showError('This page does not talk to the api the link names: only to its own origin and to those ' +
+        'listed in its config.json.');
+      return;
+    }
+    signedIn();
+  });
 })();

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -41,15 +42,14 @@ final class SystemUnderTest {
         database = EmbeddedDatabase.startTemporary();
         model = FakeModelServer.builder().start();
         Path site = AppProcess.repoRoot().resolve("api/src/main/resources/META-INF/resources");
-        allowedSite = new StaticSite(AppProcess.freePort(), site);
-        refusedSite = new StaticSite(AppProcess.freePort(), site);
+        int apiPort = AppProcess.freePort();
+        // both pages may use the api; the api's CORS_ORIGINS lets only the first one in
+        allowedSite = new StaticSite(AppProcess.freePort(), site, List.of("http://localhost:" + apiPort));
+        refusedSite = new StaticSite(AppProcess.freePort(), site, List.of("http://localhost:" + apiPort));
         Path keys = Files.createTempDirectory("e2e-jwt");
         LocalSecrets.ensureRsaKeyPair(keys);
 
-        Map<String, String> env = new HashMap<>();
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
-        env.put("QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER);
-        env.put("QUARKUS_DATASOURCE_PASSWORD", EmbeddedDatabase.PASSWORD);
+        Map<String, String> env = databaseEnv(database);
 
         Map<String, String> workerEnv = new HashMap<>(env);
         dashboardPort = AppProcess.freePort();
@@ -68,7 +68,7 @@ final class SystemUnderTest {
 
         // started together, as run.sh and Kubernetes do: all of them migrate the same fresh database
         worker = AppProcess.start("worker", "e2e-worker", AppProcess.freePort(), workerEnv);
-        api = AppProcess.start("api", "e2e-api", AppProcess.freePort(), apiEnv);
+        api = AppProcess.start("api", "e2e-api", apiPort, apiEnv);
         secondApi = AppProcess.start("api", "e2e-api-2", AppProcess.freePort(), apiEnv);
         try {
             worker.awaitReady(Duration.ofSeconds(90));
@@ -92,13 +92,24 @@ final class SystemUnderTest {
 
     /** The environment of an extra worker process on this system's database, talking to {@code model}. */
     Map<String, String> workerEnv(FakeModelServer model) {
+        return workerEnv(database, model);
+    }
+
+    /** The environment of a worker process (no dashboard) on {@code database}, talking to {@code model}. */
+    static Map<String, String> workerEnv(EmbeddedDatabase database, FakeModelServer model) {
+        Map<String, String> env = databaseEnv(database);
+        env.put("MENU_DASHBOARD_ENABLED", "false");
+        env.put("OPENAI_BASE_URL", "http://localhost:" + model.port() + "/v1");
+        env.put("OPENAI_API_KEY", "sk-e2e-fake");
+        return env;
+    }
+
+    /** The environment that points an app at {@code database}. */
+    static Map<String, String> databaseEnv(EmbeddedDatabase database) {
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
         env.put("QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER);
         env.put("QUARKUS_DATASOURCE_PASSWORD", EmbeddedDatabase.PASSWORD);
-        env.put("MENU_DASHBOARD_ENABLED", "false");
-        env.put("OPENAI_BASE_URL", "http://localhost:" + model.port() + "/v1");
-        env.put("OPENAI_API_KEY", "sk-e2e-fake");
         return env;
     }
 
@@ -109,6 +120,11 @@ final class SystemUnderTest {
 
     /** Registers a new user through the first api and returns its access token. */
     String newUserToken() {
+        return newUserToken(api);
+    }
+
+    /** Registers a new user through {@code api} and returns its access token. */
+    static String newUserToken(AppProcess api) {
         String credentials = "{\"email\":\"e2e-" + UUID.randomUUID() + "@example.com\",\"password\":\"correct horse battery\"}";
         given().baseUri(api.baseUrl()).contentType(ContentType.JSON).body(credentials)
                 .post("/api/auth/register").then().statusCode(201);

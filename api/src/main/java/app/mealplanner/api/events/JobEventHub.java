@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
@@ -117,18 +116,25 @@ public class JobEventHub {
 
     /**
      * Opens a stream for a job the caller owns: registers first, then sends the current state, so that a
-     * change committed in between is never lost (the version check drops the duplicate).
+     * change committed in between is never lost (the version check drops the duplicate). The stream is
+     * added inside the map's atomic {@code compute}, the same lock {@link #unsubscribe} removes an empty
+     * set under: added outside it, a stream arriving as the job's last other stream left could land in a
+     * set already removed from the map and never hear of the job again.
      */
-    public void subscribe(MenuJob current, long lastEventId, SseEventSink sink, Sse sse) {
+    Subscription subscribe(MenuJob current, long lastEventId, SseEventSink sink, Sse sse) {
         this.sse = sse;
         UUID id = current.id();
-        Set<Subscription> set = subscribers.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
         Subscription[] self = new Subscription[1];
         self[0] = new Subscription(id, lastEventId, sink, sse, currentEventLoop(), () -> unsubscribe(id, self[0]));
-        set.add(self[0]);
+        subscribers.compute(id, (k, set) -> {
+            Set<Subscription> watching = set == null ? ConcurrentHashMap.newKeySet() : set;
+            watching.add(self[0]);
+            return watching;
+        });
         MenuJob latest = jobs.find(id).orElse(current);
         JobEvent now = JobEvent.of(latest.version() >= current.version() ? latest : current);
         self[0].offer(now, encode(sse, now), dayFrames(sse, now, Set.of(self[0])));
+        return self[0];
     }
 
     /** Current number of open streams in this process. */
@@ -203,8 +209,9 @@ public class JobEventHub {
         List<DayFrames.Frame> frames = new ArrayList<>();
         for (Menu.Day day : days.ofAttempt(event.id(), event.attempt())) {
             try {
+                // no media type, as for the status events: no SSE client knows a "content-type" field
                 frames.add(new DayFrames.Frame(day.day(), with.newEventBuilder().name("day")
-                        .mediaType(MediaType.APPLICATION_JSON_TYPE).data(json.writeValueAsString(day)).build()));
+                        .data(json.writeValueAsString(day)).build()));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("a day is always serialisable", e);
             }
@@ -220,9 +227,9 @@ public class JobEventHub {
 
     private OutboundSseEvent encode(Sse with, JobEvent event) {
         try {
+            // no media type on the event: it would add a "content-type" field, which no SSE client knows
             return with.newEventBuilder().name("status").id(String.valueOf(event.version()))
-                    .mediaType(MediaType.APPLICATION_JSON_TYPE).data(json.writeValueAsString(event.toStatus()))
-                    .build();
+                    .data(json.writeValueAsString(event.toStatus())).build();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a job status is always serialisable", e);
         }

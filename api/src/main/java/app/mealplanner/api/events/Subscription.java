@@ -43,14 +43,23 @@ final class Subscription {
         return eventLoop;
     }
 
-    /** Sends {@code out}, the encoded {@code event}, unless the client already has this version or a newer one. */
+    /**
+     * Sends {@code out}, the encoded {@code event}, unless the client already has this version or a newer
+     * one; a final state ends the stream, also one the client already has.
+     */
     synchronized void offer(JobEvent event, OutboundSseEvent out) {
         offer(event, out, null);
     }
 
     /** The same, preceded by the days the client does not have yet ({@code days} may be null). */
     synchronized void offer(JobEvent event, OutboundSseEvent out, DayFrames days) {
-        if (closed || event.version() <= lastVersion) {
+        if (closed) {
+            return;
+        }
+        if (event.version() <= lastVersion) {
+            if (event.state().isFinal()) {
+                close();
+            }
             return;
         }
         lastVersion = event.version();

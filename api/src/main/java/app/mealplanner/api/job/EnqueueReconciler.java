@@ -56,8 +56,8 @@ public class EnqueueReconciler {
         }
     }
 
-    /** One pass; returns how many rows it enqueued again (0 when another pod holds the lock). */
-    public int reconcile() {
+    /** One pass; returns the jobs it enqueued again (none when another pod holds the lock). */
+    public List<UUID> reconcile() {
         List<UUID> orphans = database.transaction(c -> {
             List<UUID> ids = new ArrayList<>();
             try (PreparedStatement lock = c.prepareStatement("select pg_try_advisory_xact_lock(?)")) {
@@ -100,6 +100,6 @@ public class EnqueueReconciler {
         if (!orphans.isEmpty()) {
             LOG.infof("enqueued %d accepted menu jobs that had not reached JobRunr", orphans.size());
         }
-        return orphans.size();
+        return orphans;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,9 +73,8 @@ class JobEventsTest {
     void shouldStillDeliverTheFinalStateWhenTheListenConnectionIsKilled() throws Exception {
         String token = Api.newUserToken();
         UUID id = submit(token);
-        SseClient client = SseClient.open(url(), "api/jobs/" + id + "/events", Map.of("Authorization", "Bearer " + token));
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.events().size() == 1);
-        jobs.start(id);
+        SseClient client = subscribed(token, id);
+        jobs.start(id, 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> client.events().size() == 2);
 
         int pid = hub.listenerBackendPid();
@@ -88,11 +88,32 @@ class JobEventsTest {
     }
 
     @Test
+    void shouldNoticeAListenConnectionThatStoppedAnsweringAndStillDeliverTheFinalState() throws Exception {
+        String token = Api.newUserToken();
+        UUID id = submit(token);
+        SseClient client = subscribed(token, id);
+
+        int pid = hub.listenerBackendPid();
+        Backends.suspend(pid); // open but silent from here on, like a connection gone half-open
+        try {
+            finish(id); // its notification never comes through that connection
+            Instant finished = Instant.now();
+            assertThat(client.done().get(30, TimeUnit.SECONDS)).isEqualTo(200);
+            System.out.printf("silent LISTEN connection replaced; final state delivered %d ms after the commit%n",
+                    Duration.between(finished, Instant.now()).toMillis());
+            assertThat(client.events().get(client.events().size() - 1).data()).contains("\"status\":\"SUCCEEDED\"");
+            assertThat(hub.listenerBackendPid()).isPositive().isNotEqualTo(pid);
+        } finally {
+            Backends.resume(pid);
+        }
+    }
+
+    @Test
     void shouldResumeFromLastEventId() throws Exception {
         String token = Api.newUserToken();
         UUID id = submit(token);
-        jobs.start(id);
-        jobs.progress(id, Stage.CALLING_MODEL, 40);
+        jobs.start(id, 1);
+        jobs.progress(id, 1, Stage.CALLING_MODEL, 40);
         long current = jobs.find(id).orElseThrow().version();
 
         // the client already has the current version: nothing is re-sent until the next change
@@ -109,6 +130,62 @@ class JobEventsTest {
         upToDate.done().get(10, TimeUnit.SECONDS);
         assertThat(upToDate.events()).extracting(SseClient.Event::version).first().isEqualTo(current + 1);
         assertThat(upToDate.events().get(upToDate.events().size() - 1).version()).isEqualTo(last);
+    }
+
+    @Test
+    void shouldAnswer204ToAResumeOfAFinishedJobSoThatEventSourceStopsReconnecting() throws Exception {
+        String token = Api.newUserToken();
+        UUID id = submit(token);
+        long last = finish(id);
+
+        // a client that missed the end gets the final state, then the stream ends
+        SseClient behind = SseClient.open(url(), "api/jobs/" + id + "/events",
+                Map.of("Authorization", "Bearer " + token, "Last-Event-ID", String.valueOf(last - 1)));
+        assertThat(behind.done().get(10, TimeUnit.SECONDS)).isEqualTo(200);
+        assertThat(behind.events()).extracting(SseClient.Event::version).containsExactly(last);
+
+        // what a stock EventSource does next: reconnect with the final version; 204 tells it to stop
+        SseClient upToDate = SseClient.open(url(), "api/jobs/" + id + "/events",
+                Map.of("Authorization", "Bearer " + token, "Last-Event-ID", String.valueOf(last)));
+        assertThat(upToDate.done().get(10, TimeUnit.SECONDS)).isEqualTo(204);
+        assertThat(upToDate.events()).isEmpty();
+
+        // a version this job never had is no resume point: the client gets the final state
+        SseClient ahead = SseClient.open(url(), "api/jobs/" + id + "/events",
+                Map.of("Authorization", "Bearer " + token, "Last-Event-ID", String.valueOf(last + 5)));
+        assertThat(ahead.done().get(10, TimeUnit.SECONDS)).isEqualTo(200);
+        assertThat(ahead.events()).extracting(SseClient.Event::version).containsExactly(last);
+    }
+
+    @Test
+    void shouldIgnoreALastEventIdAheadOfARunningJob() throws Exception {
+        String token = Api.newUserToken();
+        UUID id = submit(token);
+        long current = jobs.find(id).orElseThrow().version();
+
+        SseClient client = SseClient.open(url(), "api/jobs/" + id + "/events",
+                Map.of("Authorization", "Bearer " + token, "Last-Event-ID", String.valueOf(current + 100)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.events().size() == 1);
+        assertThat(client.events().get(0).version()).isEqualTo(current);
+        long last = finish(id);
+        assertThat(client.done().get(10, TimeUnit.SECONDS)).isEqualTo(200);
+        assertThat(client.events().get(client.events().size() - 1).version()).isEqualTo(last);
+    }
+
+    @Test
+    void shouldMarkStreamsUncacheableAndSendOnlyStandardFields() throws Exception {
+        String token = Api.newUserToken();
+        UUID id = submit(token);
+        SseClient client = subscribed(token, id);
+        finish(id);
+        assertThat(client.done().get(10, TimeUnit.SECONDS)).isEqualTo(200);
+
+        assertThat(client.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/event-stream"));
+        assertThat(client.headers().firstValue("Cache-Control")).hasValue("no-cache");
+        // the HTML standard defines event, data, id and retry; anything else is noise to every client
+        assertThat(client.fieldNames()).isSubsetOf("event", "data", "id", "retry");
+        assertThat(client.events()).hasSize(3);
     }
 
     @Test
@@ -193,8 +270,15 @@ class JobEventsTest {
         UUID id = submit(token);
         Integer position = Api.as(token).get("/api/jobs/" + id).then().statusCode(200).extract().path("queuePosition");
         assertThat(position).isPositive();
-        jobs.start(id);
+        jobs.start(id, 1);
         Api.as(token).get("/api/jobs/" + id).then().body("queuePosition", org.hamcrest.Matchers.nullValue());
+    }
+
+    /** A stream of the job that has received the job's current state. */
+    private SseClient subscribed(String token, UUID id) {
+        SseClient client = SseClient.open(url(), "api/jobs/" + id + "/events", Map.of("Authorization", "Bearer " + token));
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.events().size() == 1);
+        return client;
     }
 
     private String url() {
@@ -208,20 +292,21 @@ class JobEventsTest {
 
     /** RUNNING, four progress steps, then SUCCEEDED: returns the final version. */
     private long runLikeAWorker(UUID id) {
-        jobs.start(id);
-        jobs.progress(id, Stage.PLANNING, 10);
-        jobs.progress(id, Stage.CALLING_MODEL, 30);
-        jobs.progress(id, Stage.VALIDATING, 80);
-        jobs.progress(id, Stage.SAVING, 95);
+        jobs.start(id, 1);
+        jobs.progress(id, 1, Stage.PLANNING, 10);
+        jobs.progress(id, 1, Stage.CALLING_MODEL, 30);
+        jobs.progress(id, 1, Stage.VALIDATING, 80);
+        jobs.progress(id, 1, Stage.SAVING, 95);
         return finish(id);
     }
 
+    /** Stores a menu and SUCCEEDED, as a worker's first attempt does (starting it first if it is queued). */
     private long finish(UUID id) {
-        MenuJob job = jobs.find(id).orElseThrow();
+        MenuJob job = jobs.start(id, 1).orElseGet(() -> jobs.find(id).orElseThrow());
         database.transaction(c -> {
             UUID menuId = menus.store(c, id, job.userId(), job.request(),
                     new Menu.Plan(Menu.SOURCE_CATALOG, null, List.of(), List.of(), List.of()), Menus.Usage.NONE);
-            return jobs.succeed(c, id, menuId);
+            return jobs.succeed(c, id, job.attempt(), menuId);
         });
         return jobs.find(id).orElseThrow().version();
     }

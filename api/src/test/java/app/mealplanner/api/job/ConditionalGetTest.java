@@ -55,8 +55,8 @@ class ConditionalGetTest {
     void shouldCompareWeaklyAndAcceptListsAndAStar() {
         String token = Api.newUserToken();
         UUID id = submit(token);
-        jobs.start(id);
-        jobs.progress(id, Stage.CALLING_MODEL, 30);
+        jobs.start(id, 1);
+        jobs.progress(id, 1, Stage.CALLING_MODEL, 30);
         long version = jobs.find(id).orElseThrow().version();
         await().atMost(Duration.ofSeconds(5)).until(() -> versions.lookup(id) != null && versions.lookup(id).version() == version);
         String tag = Api.as(token).get("/api/jobs/" + id).then().statusCode(200).extract().header("ETag");

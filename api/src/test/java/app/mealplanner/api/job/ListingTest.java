@@ -107,11 +107,11 @@ class ListingTest {
         Set<UUID> menuIds = new LinkedHashSet<>();
         for (int i = 0; i < 3; i++) {
             UUID id = UUID.fromString(submit(token));
-            MenuJob job = jobs.find(id).orElseThrow();
+            MenuJob job = jobs.start(id, 1).orElseThrow();
             menuIds.add(database.transaction(c -> {
                 UUID menuId = menus.store(c, id, job.userId(), job.request(),
                         new Menu.Plan(Menu.SOURCE_CATALOG, null, List.of(), List.of(), List.of()), Menus.Usage.NONE);
-                jobs.succeed(c, id, menuId);
+                jobs.succeed(c, id, job.attempt(), menuId);
                 return menuId;
             }));
         }

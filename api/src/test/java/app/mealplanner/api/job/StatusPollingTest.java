@@ -47,8 +47,8 @@ class StatusPollingTest {
         Api.as(token).header("If-None-Match", queued).get("/api/jobs/" + id).then().statusCode(304)
                 .header("Retry-After", "2");
 
-        jobs.start(id);
-        jobs.progress(id, Stage.CALLING_MODEL, 30);
+        jobs.start(id, 1);
+        jobs.progress(id, 1, Stage.CALLING_MODEL, 30);
         long version = jobs.find(id).orElseThrow().version();
         // the notification arrives a few milliseconds after the commit
         await().atMost(Duration.ofSeconds(5)).until(() -> versions.lookup(id).version() == version);
@@ -87,7 +87,7 @@ class StatusPollingTest {
         int pid = hub.listenerBackendPid();
         assertThat(pid).isPositive();
         Backends.terminate(database, pid);
-        jobs.start(id); // committed while nobody here listens: its notification is lost
+        jobs.start(id, 1); // committed while nobody here listens: its notification is lost
 
         await().atMost(Duration.ofSeconds(20)).until(() -> hub.listenerBackendPid() > 0 && hub.listenerBackendPid() != pid);
         // listening again: the job must be read again, not answered from before the loss

@@ -59,7 +59,7 @@ class MenuExportTest {
         bob = Api.newUserToken();
         UUID jobId = UUID.fromString(Api.as(alice).contentType(ContentType.JSON).body(Api.VALID_REQUEST)
                 .post("/api/menus").then().statusCode(202).extract().path("jobId"));
-        var job = jobs.find(jobId).orElseThrow();
+        var job = jobs.start(jobId, 1).orElseThrow();
         Menu.Recipe breakfast = new Menu.Recipe(LINK, "thai", 10, 2,
                 List.of(new Menu.Ingredient("onion", 1.5, "piece"), new Menu.Ingredient(HYPERLINK, 2, "tbsp")),
                 List.of("Chop the onion.", "Stir in the " + HYPERLINK + "."), new Nutrition(420, 12, 50, 18),
@@ -87,7 +87,7 @@ class MenuExportTest {
                 List.of("Day 2 repeats day 1's breakfast"));
         menuId = database.transaction(c -> {
             UUID stored = menus.store(c, jobId, job.userId(), job.request(), plan, Menus.Usage.NONE);
-            jobs.succeed(c, jobId, stored);
+            jobs.succeed(c, jobId, job.attempt(), stored);
             return stored;
         });
     }

@@ -63,7 +63,7 @@ class MenuFlowTest {
         // a queued job's tag also names its place in the queue (ConditionalGetTest)
         assertThat(etag).matches("\"[0-9a-z.]+\"");
         Api.as(token).header("If-None-Match", etag).get("/api/jobs/" + id).then().statusCode(304);
-        jobs.start(UUID.fromString(id));
+        jobs.start(UUID.fromString(id), 1);
         // a poll follows the change as soon as its notification reached the api (milliseconds; JobVersions)
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
                 Api.as(token).header("If-None-Match", etag).get("/api/jobs/" + id).then().statusCode(200)
@@ -77,11 +77,11 @@ class MenuFlowTest {
         String id = Api.as(alice).contentType(ContentType.JSON).body(Api.VALID_REQUEST).post("/api/menus")
                 .then().statusCode(202).extract().path("jobId");
         UUID jobId = UUID.fromString(id);
-        var job = jobs.find(jobId).orElseThrow();
+        var job = jobs.start(jobId, 1).orElseThrow();
         UUID menuId = database.transaction(c -> {
             UUID stored = menus.store(c, jobId, job.userId(), job.request(),
                     new Menu.Plan(Menu.SOURCE_CATALOG, null, List.of(), List.of(), List.of()), Menus.Usage.NONE);
-            jobs.succeed(c, jobId, stored);
+            jobs.succeed(c, jobId, job.attempt(), stored);
             return stored;
         });
 

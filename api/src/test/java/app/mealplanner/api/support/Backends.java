@@ -4,7 +4,7 @@ import java.sql.PreparedStatement;
 
 import app.mealplanner.common.db.Database;
 
-/** PostgreSQL server processes, as an operator or a failing network would end them. */
+/** PostgreSQL server processes, as an operator, a failing network or a stalled host would treat them. */
 public final class Backends {
 
     private Backends() {
@@ -18,5 +18,25 @@ public final class Backends {
                 return ps.execute();
             }
         });
+    }
+
+    /**
+     * Stops the backend with this pid without closing its connection (SIGSTOP; the test database runs on
+     * this host): its client sees an open connection that never answers again, as with a half-open one.
+     */
+    public static void suspend(int pid) throws Exception {
+        signal("-STOP", pid);
+    }
+
+    /** Lets a suspended backend run again (SIGCONT). */
+    public static void resume(int pid) throws Exception {
+        signal("-CONT", pid);
+    }
+
+    private static void signal(String signal, int pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", signal, String.valueOf(pid)).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill " + signal + " " + pid + " failed");
+        }
     }
 }

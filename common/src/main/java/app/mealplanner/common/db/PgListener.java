@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
@@ -15,11 +16,22 @@ import org.postgresql.PGNotification;
  * Listens on one PostgreSQL channel over a dedicated connection (outside the pool, so a LISTEN never
  * holds a pooled connection). When the connection drops it reconnects with exponential backoff and calls
  * {@code onConnected} so that the owner can catch up on what it may have missed.
+ *
+ * <p>A listener only reads, so a connection that went half-open (a peer that vanished without closing
+ * it, a stalled backend, a dropped NAT entry) would look like a quiet channel forever. After
+ * {@link #CHECK_AFTER} without a notification it makes a round trip, which must be answered within
+ * {@link #ANSWER_WITHIN} (the socket's read timeout); a connection that does not answer is dropped and
+ * replaced, so a dead one is noticed within about 20 s. TCP keepalive is on as well, for what the
+ * operating system notices on its own.
  */
 public final class PgListener implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(PgListener.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    /** How long the channel may stay silent before the connection has to prove it is alive. */
+    static final Duration CHECK_AFTER = Duration.ofSeconds(10);
+    /** How long a round trip (or a connection attempt) may take before the connection counts as dead. */
+    static final Duration ANSWER_WITHIN = Duration.ofSeconds(10);
 
     private final String channel;
     private final String url;
@@ -75,7 +87,7 @@ public final class PgListener implements AutoCloseable {
     private void loop() {
         long backoffMillis = 100;
         while (running) {
-            try (Connection c = DriverManager.getConnection(url, user, password)) {
+            try (Connection c = DriverManager.getConnection(url, connectionProperties())) {
                 try (Statement st = c.createStatement()) {
                     st.execute("LISTEN " + channel);
                 }
@@ -84,12 +96,19 @@ public final class PgListener implements AutoCloseable {
                 LOG.debugf("listening on %s", channel);
                 onConnected.run();
                 PGConnection pg = c.unwrap(PGConnection.class);
+                long lastHeard = System.nanoTime();
                 while (running) {
                     PGNotification[] notifications = pg.getNotifications(1000);
-                    if (notifications != null) {
+                    if (notifications != null && notifications.length > 0) {
+                        lastHeard = System.nanoTime();
                         for (PGNotification n : notifications) {
                             deliver(n.getParameter());
                         }
+                    } else if (System.nanoTime() - lastHeard >= CHECK_AFTER.toNanos()) {
+                        try (Statement st = c.createStatement()) {
+                            st.execute("select 1"); // unanswered within ANSWER_WITHIN: an exception
+                        }
+                        lastHeard = System.nanoTime();
                     }
                 }
             } catch (SQLException | RuntimeException e) {
@@ -109,6 +128,21 @@ public final class PgListener implements AutoCloseable {
                 backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
             }
         }
+    }
+
+    private Properties connectionProperties() {
+        Properties properties = new Properties();
+        if (user != null) {
+            properties.setProperty("user", user);
+        }
+        if (password != null) {
+            properties.setProperty("password", password);
+        }
+        String seconds = String.valueOf(ANSWER_WITHIN.toSeconds());
+        properties.setProperty("socketTimeout", seconds);
+        properties.setProperty("connectTimeout", seconds);
+        properties.setProperty("tcpKeepAlive", "true");
+        return properties;
     }
 
     private void disconnected() {

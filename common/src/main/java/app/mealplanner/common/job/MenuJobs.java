@@ -19,7 +19,10 @@ import app.mealplanner.common.menu.MenuRequest;
 
 /**
  * Reads and moves {@code menu_job} rows. Every transition names the states it may start from, so a
- * late or repeated step (at-least-once delivery) cannot move a final job.
+ * late or repeated step (at-least-once delivery) cannot move a final job, and the attempt it belongs to
+ * (JobRunr's count: attempt n follows n - 1 failures), so that a step of one attempt cannot move the row
+ * of another: a late retry decision about attempt 1 leaves attempt 2 running. Cancelling is the one
+ * transition of the job as a whole.
  */
 @ApplicationScoped
 public class MenuJobs {
@@ -84,22 +87,32 @@ public class MenuJobs {
         });
     }
 
-    /** Marks the job RUNNING for a new attempt; empty when it is already final (nothing to do). */
+    private static final String START = "update menu_job set status = 'RUNNING', stage = 'planning', progress = 10, "
+            + "days_ready = 0, attempt = %s, started_at = coalesce(started_at, now()), next_attempt_at = null, "
+            + "error_code = null, error_message = null where id = ? and status in ('QUEUED', 'RUNNING') %s returning " + COLUMNS;
+
+    /**
+     * Marks the job RUNNING in {@code attempt}; empty when the job is final or this or a later attempt
+     * already started (a stale delivery: nothing to do). Clears the error of the attempt before.
+     */
+    public Optional<MenuJob> start(UUID id, int attempt) {
+        return database.run(c -> find(c, START.formatted("?", "and attempt < ?"), attempt, id, attempt));
+    }
+
+    /** Marks the job RUNNING in the attempt after its last one (a run that JobRunr did not count). */
     public Optional<MenuJob> start(UUID id) {
-        return database.run(c -> find(c, "update menu_job set status = 'RUNNING', stage = 'planning', progress = 10, days_ready = 0, "
-                + "attempt = attempt + 1, started_at = coalesce(started_at, now()), next_attempt_at = null "
-                + "where id = ? and status in ('QUEUED', 'RUNNING') returning " + COLUMNS, id));
+        return database.run(c -> find(c, START.formatted("attempt + 1", ""), id));
     }
 
-    /** Moves stage and progress of a running job; false when it is no longer running (cancelled). */
-    public boolean progress(UUID id, Stage stage, int progress) {
-        return database.run(c -> progress(c, id, stage, progress));
+    /** Moves stage and progress of a running attempt; false when the row is no longer RUNNING in it. */
+    public boolean progress(UUID id, int attempt, Stage stage, int progress) {
+        return database.run(c -> progress(c, id, attempt, stage, progress));
     }
 
-    /** The same on a connection the caller holds (several steps in one borrow); false once not RUNNING. */
-    public boolean progress(Connection c, UUID id, Stage stage, int progress) throws SQLException {
-        return update(c, "update menu_job set stage = ?, progress = ? where id = ? and status = 'RUNNING'",
-                stage.value(), progress, id) == 1;
+    /** The same on a connection the caller holds (several steps in one borrow). */
+    public boolean progress(Connection c, UUID id, int attempt, Stage stage, int progress) throws SQLException {
+        return update(c, "update menu_job set stage = ?, progress = ? where id = ? and status = 'RUNNING' "
+                + "and attempt = ?", stage.value(), progress, id, attempt) == 1;
     }
 
     /**
@@ -242,33 +255,45 @@ public class MenuJobs {
         });
     }
 
-    /** Marks the job SUCCEEDED with its menu, on the caller's connection (the transaction storing the menu). */
-    public boolean succeed(Connection c, UUID id, UUID menuId) throws SQLException {
+    /**
+     * Marks the job SUCCEEDED with its menu, on the caller's connection (the transaction storing the menu);
+     * false when the row is no longer RUNNING in this attempt (cancelled, or the job moved on without it).
+     */
+    public boolean succeed(Connection c, UUID id, int attempt, UUID menuId) throws SQLException {
         return update(c, "update menu_job set status = 'SUCCEEDED', stage = 'done', progress = 100, days_ready = days_total, "
                 + "menu_id = ?, "
                 + "finished_at = now(), next_attempt_at = null, error_code = null, error_message = null "
-                + "where id = ? and status in ('QUEUED', 'RUNNING')", menuId, id) == 1;
+                + "where id = ? and status = 'RUNNING' and attempt = ?", menuId, id, attempt) == 1;
     }
 
-    /** Records why the current attempt failed; the status moves when JobRunr decides (retry or give up). */
-    public void recordError(UUID id, String code, String message) {
+    /** Records why a running attempt failed; the status moves when JobRunr decides (retry or give up). */
+    public void recordError(UUID id, int attempt, String code, String message) {
         database.run(c -> update(c, "update menu_job set error_code = ?, error_message = ? "
-                + "where id = ? and status in ('QUEUED', 'RUNNING')", code, message, id));
+                + "where id = ? and status = 'RUNNING' and attempt = ?", code, message, id, attempt));
     }
 
-    /** Back to QUEUED, waiting for JobRunr's next attempt at {@code nextAttemptAt}. */
-    public void awaitRetry(UUID id, Instant nextAttemptAt) {
+    /**
+     * Back to QUEUED after {@code attempt} failed, waiting for JobRunr's next attempt at
+     * {@code nextAttemptAt}; nothing when a later attempt already started.
+     */
+    public void awaitRetry(UUID id, int attempt, Instant nextAttemptAt) {
         database.run(c -> update(c, "update menu_job set status = 'QUEUED', stage = 'queued', progress = 0, "
-                + "next_attempt_at = ? where id = ? and status in ('QUEUED', 'RUNNING')",
-                Timestamp.from(nextAttemptAt), id));
+                + "attempt = greatest(attempt, ?), next_attempt_at = ? "
+                + "where id = ? and status in ('QUEUED', 'RUNNING') and attempt <= ?",
+                attempt, Timestamp.from(nextAttemptAt), id, attempt));
     }
 
-    /** FAILED for good; keeps an error the job recorded, otherwise stores the given one. */
-    public void fail(UUID id, String code, String message) {
+    /**
+     * FAILED for good after {@code attempt}; keeps the error that attempt recorded, otherwise stores the
+     * given one. Nothing when a later attempt already started.
+     */
+    public void fail(UUID id, int attempt, String code, String message) {
         database.run(c -> update(c, "update menu_job set status = 'FAILED', finished_at = now(), "
-                + "next_attempt_at = null, error_code = coalesce(error_code, ?), "
-                + "error_message = case when error_code is null then ? else error_message end "
-                + "where id = ? and status in ('QUEUED', 'RUNNING')", code, message, id));
+                + "next_attempt_at = null, "
+                + "error_code = case when attempt = ? and error_code is not null then error_code else ? end, "
+                + "error_message = case when attempt = ? and error_code is not null then error_message else ? end, "
+                + "attempt = greatest(attempt, ?) where id = ? and status in ('QUEUED', 'RUNNING') and attempt <= ?",
+                attempt, code, attempt, message, attempt, id, attempt));
     }
 
     /** Cancels the job unless it is final; true when this call cancelled it. */

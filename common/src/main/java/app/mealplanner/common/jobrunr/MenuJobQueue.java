@@ -56,9 +56,10 @@ public class MenuJobQueue {
     }
 
     /**
-     * Deletes the JobRunr job: an enqueued one never starts, and the worker running one interrupts it at
-     * its next heartbeat. The {@code menu_job} row must already be CANCELLED: that is what stops a late
-     * worker from storing a menu.
+     * Deletes the JobRunr job, so that an enqueued one never starts. The {@code menu_job} row must already
+     * be CANCELLED: that is what stops a worker from storing a menu, and its notification is what
+     * interrupts a running attempt at once (JobRunr would only at its next heartbeat, and not at all when
+     * this delete fails).
      */
     public void delete(UUID menuJobId) {
         try {

@@ -25,8 +25,10 @@ public final class SseClient {
 
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final List<String> comments = new CopyOnWriteArrayList<>();
+    private final java.util.Set<String> fieldNames = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Integer> done;
     private volatile int status;
+    private volatile java.net.http.HttpHeaders responseHeaders;
     private volatile long retryMillis = -1;
 
     private SseClient(URI uri, Map<String, String> headers) {
@@ -34,6 +36,7 @@ public final class SseClient {
         headers.forEach(request::header);
         done = HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines()).thenApply(response -> {
             status = response.statusCode();
+            responseHeaders = response.headers();
             read(response.body());
             return response.statusCode();
         });
@@ -54,9 +57,15 @@ public final class SseClient {
                 current[0] = null;
                 current[1] = null;
                 data.setLength(0);
-            } else if (line.startsWith(":")) {
+                return;
+            }
+            if (line.startsWith(":")) {
                 comments.add(line.substring(1).trim());
-            } else if (line.startsWith("event:")) {
+                return;
+            }
+            int colon = line.indexOf(':');
+            fieldNames.add(colon < 0 ? line : line.substring(0, colon));
+            if (line.startsWith("event:")) {
                 current[0] = line.substring(6).trim();
             } else if (line.startsWith("id:")) {
                 current[1] = line.substring(3).trim();
@@ -74,6 +83,16 @@ public final class SseClient {
 
     public List<String> comments() {
         return comments;
+    }
+
+    /** The names of every field line the stream carried ({@code event}, {@code id}, {@code data}…). */
+    public java.util.Set<String> fieldNames() {
+        return fieldNames;
+    }
+
+    /** The response's headers, once the response has started. */
+    public java.net.http.HttpHeaders headers() {
+        return responseHeaders;
     }
 
     /** The last reconnect delay the server asked for ({@code retry:}), or -1. */

@@ -56,7 +56,7 @@ final class JobProgress implements MenuPlanning.Progress {
             days.discardEarlierAttempts(c, id, attempt);
             return flush(c);
         })) {
-            throw new MenuJobRunner.Cancelled();
+            throw new MenuJobRunner.Stopped();
         }
     }
 
@@ -64,7 +64,7 @@ final class JobProgress implements MenuPlanning.Progress {
     public void day(Menu.Day day, MenuJobDays.Tokens tokens) {
         int progress = DAYS_FROM + (DAYS_DONE - DAYS_FROM) * (daysReady + 1) / Math.max(1, daysTotal);
         if (!days.store(id, attempt, day, progress, tokens)) {
-            throw new MenuJobRunner.Cancelled();
+            throw new MenuJobRunner.Stopped();
         }
         daysReady++;
     }
@@ -76,14 +76,14 @@ final class JobProgress implements MenuPlanning.Progress {
 
     /**
      * On one borrowed connection: writes the pending stages, then {@code stage}, each committed on its
-     * own, then runs {@code work} in a transaction. Throws {@link MenuJobRunner.Cancelled} when the job
-     * stopped running meanwhile, before {@code work} runs.
+     * own, then runs {@code work} in a transaction. Throws {@link MenuJobRunner.Stopped} when the row is
+     * no longer RUNNING in this attempt, before {@code work} runs.
      */
     <T> T flushThen(Stage stage, int progress, Database.Work<T> work) {
         pending.add(new Step(stage, progress));
         return database.run(c -> {
             if (!flush(c)) {
-                throw new MenuJobRunner.Cancelled();
+                throw new MenuJobRunner.Stopped();
             }
             return Database.inTransaction(c, work);
         });
@@ -92,7 +92,7 @@ final class JobProgress implements MenuPlanning.Progress {
     private boolean flush(Connection c) throws SQLException {
         try {
             for (Step step : pending) {
-                if (!jobs.progress(c, id, step.stage(), step.progress())) {
+                if (!jobs.progress(c, id, attempt, step.stage(), step.progress())) {
                     return false;
                 }
             }

@@ -2,12 +2,14 @@ package app.mealplanner.worker.job;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 import org.jobrunr.JobRunrException;
+import org.jobrunr.server.runner.ThreadLocalJobContext;
 
 import app.mealplanner.common.db.Database;
 import app.mealplanner.common.job.JobState;
@@ -31,10 +33,11 @@ import io.opentelemetry.context.Scope;
 import io.quarkus.arc.Unremovable;
 
 /**
- * Runs one menu job: RUNNING → plan (catalog or model) → validate → store the menu and SUCCEEDED in one
- * transaction. Every step is safe to repeat (JobRunr delivers at least once): a final job is left alone,
- * a job that already has a menu keeps it, and a job cancelled meanwhile stores nothing. No database
- * connection is held while planning or waiting for the model.
+ * Runs one attempt of a menu job: RUNNING → plan (catalog or model) → validate → store the menu and
+ * SUCCEEDED in one transaction. Every step is safe to repeat (JobRunr delivers at least once): a final job
+ * is left alone, a job that already has a menu keeps it, and an attempt whose row moved on meanwhile
+ * (cancelled, or JobRunr gave the job to a later attempt) stores nothing. No database connection is held
+ * while planning or waiting for the model.
  */
 @ApplicationScoped
 @Unremovable
@@ -42,10 +45,10 @@ public class MenuJobRunner extends MenuJobHandler {
 
     private static final Logger LOG = Logger.getLogger(MenuJobRunner.class);
 
-    /** Thrown from a progress report when the job was cancelled meanwhile. */
-    static final class Cancelled extends RuntimeException {
-        Cancelled() {
-            super("cancelled", null, false, false);
+    /** Thrown from a progress report when the row is no longer RUNNING in this attempt. */
+    static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("the job moved on without this attempt", null, false, false);
         }
     }
 
@@ -57,9 +60,11 @@ public class MenuJobRunner extends MenuJobHandler {
     private final MenuValidator validator;
     private final MeterRegistry metrics;
     private final Tracer tracer;
+    private final RunningJobs running;
 
     public MenuJobRunner(MenuJobs jobs, MenuJobDays days, Menus menus, Database database, MenuPlanning planning,
-            MenuValidator validator, MeterRegistry metrics, Tracer tracer) {
+            MenuValidator validator, MeterRegistry metrics, Tracer tracer, RunningJobs running) {
+        this.running = running;
         this.tracer = tracer;
         this.jobs = jobs;
         this.days = days;
@@ -73,9 +78,10 @@ public class MenuJobRunner extends MenuJobHandler {
     @Override
     protected void process(MenuJobRequest request) {
         UUID id = request.menuJobId();
-        Optional<MenuJob> started = jobs.start(id);
+        OptionalInt attempt = attemptCountedByJobRunr();
+        Optional<MenuJob> started = attempt.isPresent() ? jobs.start(id, attempt.getAsInt()) : jobs.start(id);
         if (started.isEmpty()) {
-            LOG.infof("job %s is already final or gone; nothing to do", id);
+            LOG.infof("job %s is already final, gone, or in a later attempt; nothing to do", id);
             return;
         }
         MenuJob job = started.get();
@@ -85,7 +91,8 @@ public class MenuJobRunner extends MenuJobHandler {
                 .setAttribute("menu.job.id", id.toString())
                 .setAttribute("menu.job.attempt", job.attempt())
                 .startSpan();
-        try (Scope scope = span.makeCurrent()) {
+        // registered, a cancellation interrupts this thread at once (CancellationListener)
+        try (Scope scope = span.makeCurrent(); RunningJobs.Registration registration = running.register(id)) {
             run(job);
         } finally {
             span.end();
@@ -103,7 +110,7 @@ public class MenuJobRunner extends MenuJobHandler {
         String result = "error";
         String source = "none";
         // how long the jobs this worker holds have been running: a stuck one shows in ..._max
-        LongTaskTimer.Sample running = LongTaskTimer.builder("menu.jobs.running")
+        LongTaskTimer.Sample runningTimer = LongTaskTimer.builder("menu.jobs.running")
                 .description("menu jobs running in this worker").register(metrics).start();
         try {
             JobProgress progress = new JobProgress(job, jobs, days, database);
@@ -115,33 +122,30 @@ public class MenuJobRunner extends MenuJobHandler {
             // one borrow: the stages reported since the model call, "saving", then the menu and SUCCEEDED
             boolean stored = progress.flushThen(Stage.SAVING, 95, c -> {
                 UUID menuId = menus.store(c, id, job.userId(), job.request(), planned.plan(), planned.usage());
-                if (!jobs.succeed(c, id, menuId)) {
-                    c.rollback(); // cancelled meanwhile: keep no menu
+                if (!jobs.succeed(c, id, job.attempt(), menuId)) {
+                    c.rollback(); // the row moved on meanwhile: keep no menu
                     return false;
                 }
                 return true;
             });
-            result = stored ? "succeeded" : "cancelled";
             if (stored) {
+                result = "succeeded";
                 source = planned.plan().source();
                 DashboardJobSource.recordPlannedSource(source);
+                outcome(result, source);
+                LOG.infof("job %s succeeded (attempt %d, %s)", id, job.attempt(), planned.plan().source());
+            } else {
+                result = stopped(job);
             }
-            outcome(result, planned.plan().source());
-            LOG.infof("job %s %s (attempt %d, %s)", id, stored ? "succeeded" : "was cancelled; no menu stored",
-                    job.attempt(), planned.plan().source());
-        } catch (Cancelled e) {
-            result = "cancelled";
-            outcome(result, "none");
-            LOG.infof("job %s was cancelled while running; stopped", id);
+        } catch (Stopped e) {
+            result = stopped(job);
         } catch (UnsatisfiableRequestException e) {
             result = "failed";
-            giveUp(id, UnsatisfiableRequestException.CODE, e.getMessage());
+            giveUp(job, UnsatisfiableRequestException.CODE, e.getMessage());
         } catch (ModelException.Rejected e) {
             result = "failed";
-            giveUp(id, e.code(), e.getMessage());
+            giveUp(job, e.code(), e.getMessage());
         } catch (ModelException.Interrupted e) {
-            // look at the row with the interrupt cleared: a virtual thread's socket I/O would close the connection
-            boolean interrupted = Thread.interrupted();
             if (cancelled(id)) {
                 result = "cancelled";
                 outcome(result, "none");
@@ -149,30 +153,28 @@ public class MenuJobRunner extends MenuJobHandler {
                 return;
             }
             result = "interrupted";
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
             throw e; // the worker is stopping: JobRunr re-queues the job
         } catch (RuntimeException e) {
             if (CatalogFallback.isModelFailure(e)) {
                 // fallback is off: this attempt fails and JobRunr retries later
-                jobs.recordError(id, CatalogFallback.reason(e), e.getMessage());
+                jobs.recordError(id, job.attempt(), CatalogFallback.reason(e), e.getMessage());
                 result = "retry";
                 outcome(result, "none");
                 throw e;
             }
-            if (cancelled(id)) {
+            if (cancelled(id)) { // interrupted in a database call, say
                 result = "cancelled";
                 outcome(result, "none");
+                LOG.infof("job %s was cancelled while attempt %d ran; stopped, no menu stored", id, job.attempt());
                 return;
             }
             LOG.errorf(e, "job %s attempt %d failed", id, job.attempt());
-            jobs.recordError(id, "INTERNAL", "The menu could not be generated; it will be retried.");
+            jobs.recordError(id, job.attempt(), "INTERNAL", "The menu could not be generated; it will be retried.");
             result = "retry";
             outcome(result, "none");
             throw e;
         } finally {
-            running.stop();
+            runningTimer.stop();
             metrics.timer("menu.jobs.duration", "result", result, "source", source)
                     .record(java.time.Duration.ofNanos(System.nanoTime() - startNanos));
             org.jboss.logging.MDC.remove("jobId");
@@ -181,13 +183,53 @@ public class MenuJobRunner extends MenuJobHandler {
     }
 
     /** Fails the job without retries; it is counted as failed where it becomes FAILED (MenuJobStateSync). */
-    private void giveUp(UUID id, String code, String message) {
-        jobs.recordError(id, code, message);
+    private void giveUp(MenuJob job, String code, String message) {
+        jobs.recordError(job.id(), job.attempt(), code, message);
         throw new JobRunrException(code + ": " + message, true);
     }
 
+    /**
+     * This attempt found its row no longer RUNNING in it: cancelled, or JobRunr gave the job to a later
+     * attempt (or declared this one lost) meanwhile, which is not a cancellation. Either way it stops and
+     * stores nothing. Returns the outcome.
+     */
+    private String stopped(MenuJob job) {
+        Optional<MenuJob> now = rowNow(job.id());
+        if (now.isEmpty() || now.get().status() == JobState.CANCELLED) {
+            outcome("cancelled", "none");
+            LOG.infof("job %s was cancelled while attempt %d ran; stopped, no menu stored", job.id(), job.attempt());
+            return "cancelled";
+        }
+        outcome("superseded", "none");
+        LOG.infof("job %s attempt %d stopped: the job moved on without it (now %s in attempt %d); no menu stored",
+                job.id(), job.attempt(), now.get().status(), now.get().attempt());
+        return "superseded";
+    }
+
+    /** The attempt JobRunr is making (its failures so far, plus one); empty outside a JobRunr worker. */
+    private static OptionalInt attemptCountedByJobRunr() {
+        return ThreadLocalJobContext.hasJobContext()
+                ? OptionalInt.of(ThreadLocalJobContext.getJobContext().amountOfFailures() + 1)
+                : OptionalInt.empty();
+    }
+
     private boolean cancelled(UUID id) {
-        return jobs.find(id).map(j -> j.status() == JobState.CANCELLED).orElse(true);
+        return rowNow(id).map(j -> j.status() == JobState.CANCELLED).orElse(true);
+    }
+
+    /**
+     * The row now, read with the thread's interrupt status set aside: on a virtual thread a pending
+     * interrupt closes the socket of the next blocking read ("Closed by interrupt"), the database's too.
+     */
+    private Optional<MenuJob> rowNow(UUID id) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return jobs.find(id);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void outcome(String outcome, String source) {

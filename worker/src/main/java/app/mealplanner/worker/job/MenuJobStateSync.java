@@ -18,9 +18,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Keeps {@code menu_job} in step with JobRunr's decisions: a failed attempt that will be retried goes back
  * to QUEUED with its next attempt time, a failure after the last retry becomes FAILED, a deletion
- * CANCELLED. An {@link ApplyStateFilter} also sees orphaned jobs (a worker that died), which
- * {@code onFailedAfterRetries} does not. A job that ends FAILED is counted here, in
- * {@code menu_jobs_outcome_total{outcome="failed"}}, whichever way it failed.
+ * CANCELLED. Each decision names the attempt it is about (the failures in the job's history), so one that
+ * arrives late, after the next attempt started, leaves that attempt alone. An {@link ApplyStateFilter}
+ * also sees orphaned jobs (a worker that died), which {@code onFailedAfterRetries} does not. A job that
+ * ends FAILED is counted here, in {@code menu_jobs_outcome_total{outcome="failed"}}, whichever way it failed.
  */
 @ApplicationScoped
 public class MenuJobStateSync implements ApplyStateFilter {
@@ -41,10 +42,11 @@ public class MenuJobStateSync implements ApplyStateFilter {
         try {
             // The filter may see FAILED then SCHEDULED for one save: judge by where the job ended up.
             StateName current = job.getState();
+            int failedAttempt = (int) job.getJobStatesOfType(FailedState.class).count();
             if (newState instanceof ScheduledState scheduled && current == StateName.SCHEDULED) {
-                jobs.awaitRetry(id, scheduled.getScheduledAt());
+                jobs.awaitRetry(id, failedAttempt, scheduled.getScheduledAt());
             } else if (newState instanceof FailedState failed && current == StateName.FAILED) {
-                jobs.fail(id, errorCode(failed), errorMessage(failed));
+                jobs.fail(id, failedAttempt, errorCode(failed), errorMessage(failed));
                 // every way a job ends FAILED passes here: no retries, the last retry, an orphan's last retry
                 metrics.counter("menu.jobs.outcome", "outcome", "failed", "source", "none").increment();
             } else if (newState.getName() == StateName.DELETED) {

@@ -6,22 +6,29 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.inject.Inject;
 
+import org.jobrunr.jobs.Job;
+import org.jobrunr.jobs.JobDetails;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import app.mealplanner.common.job.JobState;
 import app.mealplanner.common.job.MenuJob;
 import app.mealplanner.common.job.MenuJobDays;
+import app.mealplanner.common.job.MenuJobRequest;
 import app.mealplanner.common.job.MenuJobs;
 import app.mealplanner.common.job.Stage;
 import app.mealplanner.common.jobrunr.MenuJobQueue;
 import app.mealplanner.common.menu.Menu;
 import app.mealplanner.common.menu.Menus;
+import app.mealplanner.worker.job.MenuJobRunner;
+import app.mealplanner.worker.job.MenuJobStateSync;
 import app.mealplanner.worker.job.MenuPlanning;
 import app.mealplanner.worker.support.FakeModelProfile;
 import app.mealplanner.worker.support.FakeModels;
@@ -61,6 +68,10 @@ class ModelCancellationTest {
     MeterRegistry metrics;
     @Inject
     CircuitBreakerMaintenance breakers;
+    @Inject
+    MenuJobRunner runner;
+    @Inject
+    MenuJobStateSync stateSync;
 
     FakeModelServer model = FakeModels.primary();
 
@@ -136,5 +147,39 @@ class ModelCancellationTest {
     private double cancelledCount() {
         var counter = metrics.find("menu.jobs.outcome").tag("outcome", "cancelled").counter();
         return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void shouldLetTheNextAttemptFinishWhenJobRunrsRetryOfTheLastOneArrivesLate() throws Exception {
+        MenuJob job = testJobs.queued("""
+                {"days": 1, "meals": ["dinner"], "diet": "omnivore"}
+                """);
+        jobs.start(job.id(), 1); // attempt 1 ran and failed; JobRunr's decision about it is not written yet
+        double cancelledBefore = cancelledCount();
+
+        // run outside JobRunr, the runner takes the attempt after the last one: 2
+        CompletableFuture<Void> attempt2 = CompletableFuture.runAsync(() -> {
+            try {
+                runner.run(new MenuJobRequest(job.id()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> model.openStreams() > 0);
+        assertThat(jobs.find(job.id()).orElseThrow().attempt()).isEqualTo(2);
+
+        // while attempt 2 waits for the model, JobRunr's retry decision about attempt 1 arrives
+        Job jobRunrJob = new Job(job.id(), new JobDetails(new MenuJobRequest(job.id())));
+        jobRunrJob.failed("attempt 1 failed", new IllegalStateException("boom"));
+        org.jobrunr.jobs.states.JobState failed = jobRunrJob.getJobState();
+        jobRunrJob.scheduleAt(Instant.now().plusSeconds(3), "Retry 1 of 3");
+        stateSync.onStateApplied(jobRunrJob, failed, jobRunrJob.getJobState());
+
+        attempt2.get(60, TimeUnit.SECONDS);
+        MenuJob done = jobs.find(job.id()).orElseThrow();
+        assertThat(done.status()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.attempt()).isEqualTo(2);
+        assertThat(menus.countForJob(job.id())).isEqualTo(1);
+        assertThat(cancelledCount()).isEqualTo(cancelledBefore);
     }
 }
