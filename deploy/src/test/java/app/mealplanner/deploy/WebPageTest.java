@@ -274,7 +274,7 @@ class WebPageTest {
 
     @ParameterizedTest
     @EnumSource(PageOrigin.class)
-    void shouldDownloadTheMenuAndTheShoppingList(PageOrigin origin) throws Exception {
+    void shouldDownloadTheMenuAndTheShoppingListAndPrintThem(PageOrigin origin) throws Exception {
         open(origin, 1280, 1000);
         signUp();
         plan(1, List.of("lunch", "dinner"), "");
@@ -298,6 +298,14 @@ class WebPageTest {
             assertThat(Files.readString(file, StandardCharsets.UTF_8)).as(name).isEqualTo(expected.get(extension));
         }
         assertThat(expected.get("csv")).startsWith("name,quantity,unit,plus,category,pantry,days,text\r\n");
+
+        // printed: the menu and the list, none of the page around them
+        chromium.driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("media", "print"));
+        for (String hidden : List.of("exports", "request-section", "status-section", "menus-section", "logout")) {
+            assertThat(browser.findElement(By.id(hidden)).isDisplayed()).as(hidden).isFalse();
+        }
+        assertThat(browser.findElement(By.id("days-view")).isDisplayed()).isTrue();
+        assertThat(browser.findElement(By.id("shopping-list")).isDisplayed()).isTrue();
     }
 
     @ParameterizedTest
