@@ -34,7 +34,8 @@ final class StaticSite implements AutoCloseable {
                 }
                 String name = file.getFileName().toString();
                 exchange.getResponseHeaders().set("Content-Type", name.endsWith(".js") ? "text/javascript"
-                        : name.endsWith(".css") ? "text/css" : isConfig ? "application/json" : "text/html; charset=utf-8");
+                        : name.endsWith(".css") ? "text/css" : name.endsWith(".svg") ? "image/svg+xml"
+                        : isConfig ? "application/json" : "text/html; charset=utf-8");
                 byte[] body = isConfig ? config : Files.readAllBytes(file);
                 exchange.sendResponseHeaders(200, body.length);
                 try (OutputStream out = exchange.getResponseBody()) {

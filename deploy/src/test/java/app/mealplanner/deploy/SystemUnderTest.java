@@ -20,8 +20,8 @@ import io.restassured.http.ContentType;
  * The assembled system as real processes, started once for all of deploy's tests: embedded PostgreSQL,
  * a fake OpenAI-compatible model writing at 60 tokens per second (a day of three recipes takes about 10 s,
  * so jobs are observably in flight and days arrive one by one), the packaged
- * worker, two packaged api processes on the same database, and the web client served from an allowed
- * and from a refused origin.
+ * worker, two packaged api processes on the same database, a proxy in front of the first api that tests
+ * can make fail, and the web client served from an allowed and from a refused origin.
  */
 final class SystemUnderTest {
 
@@ -32,10 +32,13 @@ final class SystemUnderTest {
     final AppProcess worker;
     final AppProcess api;
     final AppProcess secondApi;
+    final FaultyProxy proxy;
     final StaticSite allowedSite;
     final StaticSite refusedSite;
     final String dashboardPassword = LocalSecrets.newPassword();
     final int dashboardPort;
+    /** The api's token signing key pair ({@code private.pem}, {@code public.pem}). */
+    final Path keys;
     private final Map<String, String> apiEnv;
 
     private SystemUnderTest() throws Exception {
@@ -43,10 +46,11 @@ final class SystemUnderTest {
         model = FakeModelServer.builder().start();
         Path site = AppProcess.repoRoot().resolve("api/src/main/resources/META-INF/resources");
         int apiPort = AppProcess.freePort();
-        // both pages may use the api; the api's CORS_ORIGINS lets only the first one in
-        allowedSite = new StaticSite(AppProcess.freePort(), site, List.of("http://localhost:" + apiPort));
+        proxy = new FaultyProxy(AppProcess.freePort(), "http://localhost:" + apiPort);
+        // both pages may use the api (directly or through the proxy); the api's CORS_ORIGINS lets only the first one in
+        allowedSite = new StaticSite(AppProcess.freePort(), site, List.of("http://localhost:" + apiPort, proxy.origin()));
         refusedSite = new StaticSite(AppProcess.freePort(), site, List.of("http://localhost:" + apiPort));
-        Path keys = Files.createTempDirectory("e2e-jwt");
+        keys = Files.createTempDirectory("e2e-jwt");
         LocalSecrets.ensureRsaKeyPair(keys);
 
         Map<String, String> env = databaseEnv(database);
@@ -141,6 +145,7 @@ final class SystemUnderTest {
             }
         }
         model.close();
+        proxy.close();
         allowedSite.close();
         refusedSite.close();
         try {

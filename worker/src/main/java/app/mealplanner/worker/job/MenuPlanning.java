@@ -11,6 +11,7 @@ import app.mealplanner.worker.llm.CatalogFallback;
 import app.mealplanner.worker.llm.ModelConfig;
 import app.mealplanner.worker.llm.ModelPlanner;
 import app.mealplanner.worker.planner.CatalogPlanner;
+import app.mealplanner.worker.planner.IgnoredCuisines;
 
 /**
  * Chooses how a job's menu is planned: the model when a key is configured, the catalog planner otherwise.
@@ -51,6 +52,11 @@ public class MenuPlanning {
 
     /** The job is already in the planning stage ({@code MenuJobs.start}); the model path reports the rest. */
     public PlannedMenu plan(MenuJob job, Progress progress) {
+        PlannedMenu planned = planned(job, progress);
+        return new PlannedMenu(IgnoredCuisines.warn(job.request(), planned.plan()), planned.usage());
+    }
+
+    private PlannedMenu planned(MenuJob job, Progress progress) {
         // the seed comes from the job id, so a retried job plans the same catalog menu
         long seed = job.id().getMostSignificantBits() ^ job.id().getLeastSignificantBits();
         if (!modelConfig.configured()) {
