@@ -243,7 +243,9 @@ class JobEventsTest {
 
         // a second attempt starts over: its days are sent again, never mixed with the first's
         MenuJob again = jobs.start(id).orElseThrow();
-        Api.as(token).get("/api/jobs/" + id).then().body("daysReady", org.hamcrest.Matchers.equalTo(0));
+        // the worker's write reaches this api through its LISTEN feed: the poll shows it once notified
+        await().atMost(Duration.ofSeconds(10)).until(() -> Api.as(token).get("/api/jobs/" + id).then()
+                .extract().path("daysReady").equals(0));
         days.store(id, again.attempt(), day(1), 40, MenuJobDays.Tokens.NONE);
         await().atMost(Duration.ofSeconds(10)).until(() -> days(client).size() == 3);
         finish(id);
