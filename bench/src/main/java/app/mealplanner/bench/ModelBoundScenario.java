@@ -252,8 +252,8 @@ final class ModelBoundScenario extends Scenario {
                 + "= jobs SUCCEEDED with an `llm` menu whose `finished_at` falls in the window (PostgreSQL clock) ÷ "
                 + "window. Heap (`jvm_memory_used_bytes{area=\"heap\"}`, sum of pools, max of samples, not after GC), "
                 + "`agroal_active_count` and `agroal_awaiting_count` come from one scrape of the worker's /q/metrics "
-                + "every 0.25 s (one scrape for all three: each scrape costs the worker CPU). The fake model (in the bench process, Vert.x, the worker test-jar's "
-                + "FakeModelServer) streams `chat.completion.chunk` events at 60 tokens/s, 10 tokens a chunk, after "
+                + "every 0.25 s (one scrape for all three: each scrape costs the worker CPU). The fake model (in "
+                + "the bench process, Vert.x, the worker test-jar's FakeModelServer) streams `chat.completion.chunk` events at 60 tokens/s, 10 tokens a chunk, after "
                 + "400 ms, with recipes of realistic size.");
         r.setup("Worker env: " + envTable(workerEnv) + " (threads and bulkhead raised to " + THREADS
                 + " so that neither caps the in-flight count); `java " + String.join(" ", Stack.JVM) + "`.");

@@ -70,7 +70,8 @@ public class MenuJobStateSync implements ApplyStateFilter {
      * failures so far not above the retries.
      */
     private boolean retriedByJobRunr(FailedState failed, int failures) {
-        return !failed.mustNotRetry() && !JobNotFoundException.class.getName().equals(failed.getExceptionType()) && failures <= retries;
+        return !failed.mustNotRetry() && !JobNotFoundException.class.getName().equals(failed.getExceptionType())
+                && failures <= retries;
     }
 
     static String errorCode(FailedState failed) {

@@ -98,11 +98,14 @@ class MenuJobStateSyncTest {
         // a failure JobRunr must not retry (MenuJobRunner.giveUp) ends the job at once
         applyFailure(jobRunrJob(refused.id(), 1, new JobRunrException("MODEL_AUTH: refused", true)));
 
-        assertThat(jobs.find(retried.id()).orElseThrow().status()).isEqualTo(app.mealplanner.common.job.JobState.RUNNING);
-        assertThat(jobs.find(refused.id()).orElseThrow().status()).isEqualTo(app.mealplanner.common.job.JobState.FAILED);
+        assertThat(jobs.find(retried.id()).orElseThrow().status())
+                .isEqualTo(app.mealplanner.common.job.JobState.RUNNING);
+        assertThat(jobs.find(refused.id()).orElseThrow().status())
+                .isEqualTo(app.mealplanner.common.job.JobState.FAILED);
         // the retry's own decision then queues it, and attempt 2 may start
         applyRetry(jobRunrJob(retried.id(), 1), Instant.now().plusSeconds(1));
-        assertThat(jobs.find(retried.id()).orElseThrow().status()).isEqualTo(app.mealplanner.common.job.JobState.QUEUED);
+        assertThat(jobs.find(retried.id()).orElseThrow().status())
+                .isEqualTo(app.mealplanner.common.job.JobState.QUEUED);
         assertThat(jobs.start(retried.id(), 2)).isPresent();
     }
 
