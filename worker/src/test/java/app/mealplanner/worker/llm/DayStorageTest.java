@@ -66,8 +66,8 @@ class DayStorageTest {
         assertThat(days.store(job.id(), first.attempt(), stale, 60, new MenuJobDays.Tokens(100, 200))).isTrue();
         assertThat(jobs.find(job.id()).orElseThrow().daysReady()).isEqualTo(1);
 
-        // the job runs again in a second attempt (as after JobRunr counted the dead worker's attempt as failed:
-        // a delivery JobRunr counts as the first attempt again would be a duplicate and do nothing)
+        // the job is delivered again: JobRunr counts the orphaned attempt as failed and retries it as
+        // attempt 2; the runner outside JobRunr takes the attempt after the last one, which is the same
         runner.run(new MenuJobRequest(job.id()));
         MenuJob done = testJobs.awaitFinal(job.id(), Duration.ofSeconds(60));
         assertThat(done.status()).isEqualTo(JobState.SUCCEEDED);
