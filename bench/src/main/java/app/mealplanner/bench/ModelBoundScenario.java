@@ -96,12 +96,15 @@ final class ModelBoundScenario extends Scenario {
             Thread.sleep(ramp.toMillis());
             long callsBefore = model.calls();
             CpuMeter meter = new CpuMeter().with("api", api).with("worker", worker).start();
-            Metrics.Sampler heap = Metrics.sample(worker, Duration.ofMillis(500), Metrics::heapUsed);
-            Metrics.Sampler active = Metrics.sample(worker, Duration.ofMillis(250), m -> m.sum("agroal_active_count"));
-            Metrics.Sampler awaiting = Metrics.sample(worker, Duration.ofMillis(250), m -> m.sum("agroal_awaiting_count"));
+            List<Metrics.Sampler> gauges = Metrics.sample(worker, Duration.ofMillis(250), List.of(Metrics::heapUsed,
+                    m -> m.sum("agroal_active_count"), m -> m.sum("agroal_awaiting_count")));
+            Metrics.Sampler heap = gauges.get(0);
+            Metrics.Sampler active = gauges.get(1);
+            Metrics.Sampler awaiting = gauges.get(2);
             List<long[]> states = new ArrayList<>();
             int modelConnections = 0;
             Profiler profiler = n == 500 ? Profiler.start(worker, "model-" + n + "-" + worker.name) : null;
+            Profiler apiProfiler = n == 500 ? Profiler.start(api, "model-" + n + "-" + api.name) : null;
             Metrics before = Metrics.of(worker);
             Timestamp from = now(c);
             long end = System.nanoTime() + measure.toNanos();
@@ -117,6 +120,9 @@ final class ModelBoundScenario extends Scenario {
 
             if (profiler != null) {
                 profiles.append(profiler.stop("Worker CPU at " + n + " in flight (" + worker.name + ")")).append('\n');
+            }
+            if (apiProfiler != null) {
+                profiles.append(apiProfiler.stop("Api CPU at " + n + " in flight (" + api.name + ")")).append('\n');
             }
             heap.stop();
             active.stop();
@@ -244,10 +250,10 @@ final class ModelBoundScenario extends Scenario {
                 + "the count is raised linearly over one job's model time (so the jobs do not all finish in step) and "
                 + "after " + ramp.toSeconds() + " s, " + measure.toSeconds() + " s are measured: model menus/s "
                 + "= jobs SUCCEEDED with an `llm` menu whose `finished_at` falls in the window (PostgreSQL clock) ÷ "
-                + "window. Heap (`jvm_memory_used_bytes{area=\"heap\"}`, sum of pools, max of samples every 0.5 s, "
-                + "not after GC) and `agroal_active_count` / `agroal_awaiting_count` (every 0.25 s) come from the "
-                + "worker's /q/metrics. The fake model (in the bench process, Vert.x, the worker test-jar's "
-                + "FakeModelServer) streams `chat.completion.chunk` events at 60 tokens/s, 10 tokens a chunk, after "
+                + "window. Heap (`jvm_memory_used_bytes{area=\"heap\"}`, sum of pools, max of samples, not after GC), "
+                + "`agroal_active_count` and `agroal_awaiting_count` come from one scrape of the worker's /q/metrics "
+                + "every 0.25 s (one scrape for all three: each scrape costs the worker CPU). The fake model (in "
+                + "the bench process, Vert.x, the worker test-jar's FakeModelServer) streams `chat.completion.chunk` events at 60 tokens/s, 10 tokens a chunk, after "
                 + "400 ms, with recipes of realistic size.");
         r.setup("Worker env: " + envTable(workerEnv) + " (threads and bulkhead raised to " + THREADS
                 + " so that neither caps the in-flight count); `java " + String.join(" ", Stack.JVM) + "`.");

@@ -115,7 +115,8 @@ class MonitoringTest {
     void everyAlertUsesOnlyListedSeriesAndLabels() {
         Map<String, String> alerts = alerts();
         assertThat(alerts.keySet()).contains("MenuQueueWaiting", "MenuQueueStalled", "MenuJobFailureRatioHigh",
-                "MenuModelBreakerOpen", "MenuModelErrors", "MenuWorkerNotDraining", "MenuDatabasePoolExhausted");
+                "MenuModelBreakerOpen", "MenuModelErrors", "MenuModelSlowFirstToken", "MenuModelFailingOver",
+                "MenuModelDaysFromCatalog", "MenuWorkerNotDraining", "MenuDatabasePoolExhausted");
         List<String> problems = new ArrayList<>();
         alerts.forEach((alert, expr) -> problems.addAll(unknownNames("alert " + alert, expr)));
         assertThat(problems).isEmpty();
@@ -146,7 +147,8 @@ class MonitoringTest {
     void theBoardShowsWhatTheIssueAsksFor() {
         String titles = String.join("|", panelQueries().keySet()).toLowerCase();
         assertThat(titles).contains("queue depth", "oldest waiting job", "pickup latency", "job duration by source",
-                "model call latency", "tokens per second", "circuit breaker", "sse subscribers", "connection pools");
+                "model call latency", "tokens per second", "circuit breaker", "sse subscribers", "connection pools",
+                "latency to first token", "output speed", "failovers", "days by source");
         List<Integer> ids = new ArrayList<>();
         for (JsonNode panel : dashboard().get("panels")) {
             ids.add(panel.get("id").asInt());

@@ -53,7 +53,9 @@ final class JobProgress implements MenuPlanning.Progress {
     public void report(Stage stage, int progress) {
         pending.add(new Step(stage, progress));
         if (stage == Stage.CALLING_MODEL && !database.run(c -> {
-            days.discardEarlierAttempts(c, id, attempt);
+            if (attempt > 1) { // a first attempt has no earlier one: one statement less per job
+                days.discardEarlierAttempts(c, id, attempt);
+            }
             return flush(c);
         })) {
             throw new MenuJobRunner.Stopped();

@@ -11,8 +11,10 @@ import org.jobrunr.jobs.states.FailedState;
 import org.jobrunr.jobs.states.JobState;
 import org.jobrunr.jobs.states.ScheduledState;
 import org.jobrunr.jobs.states.StateName;
+import org.jobrunr.scheduling.exceptions.JobNotFoundException;
 
 import app.mealplanner.common.job.MenuJobs;
+import app.mealplanner.worker.jobrunr.WorkerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -30,10 +32,12 @@ public class MenuJobStateSync implements ApplyStateFilter {
 
     private final MenuJobs jobs;
     private final MeterRegistry metrics;
+    private final int retries;
 
-    public MenuJobStateSync(MenuJobs jobs, MeterRegistry metrics) {
+    public MenuJobStateSync(MenuJobs jobs, MeterRegistry metrics, WorkerConfig config) {
         this.jobs = jobs;
         this.metrics = metrics;
+        this.retries = config.worker().retries();
     }
 
     @Override
@@ -45,7 +49,8 @@ public class MenuJobStateSync implements ApplyStateFilter {
             int failedAttempt = (int) job.getJobStatesOfType(FailedState.class).count();
             if (newState instanceof ScheduledState scheduled && current == StateName.SCHEDULED) {
                 jobs.awaitRetry(id, failedAttempt, scheduled.getScheduledAt());
-            } else if (newState instanceof FailedState failed && current == StateName.FAILED) {
+            } else if (newState instanceof FailedState failed && current == StateName.FAILED
+                    && !retriedByJobRunr(failed, failedAttempt)) {
                 jobs.fail(id, failedAttempt, errorCode(failed), errorMessage(failed));
                 // every way a job ends FAILED passes here: no retries, the last retry, an orphan's last retry
                 metrics.counter("menu.jobs.outcome", "outcome", "failed", "source", "none").increment();
@@ -56,6 +61,17 @@ public class MenuJobStateSync implements ApplyStateFilter {
             // JobRunr only logs filter exceptions; the reconciler brings the row in step later.
             LOG.errorf(e, "could not record JobRunr state %s of job %s", newState.getName(), id);
         }
+    }
+
+    /**
+     * Whether JobRunr's RetryFilter (the only one the server has) retries this failure: the filter may see a
+     * FAILED state before the retry is scheduled (seen under load in MenuJobTest), and a job made FAILED
+     * then would refuse its own retry. Same rule as the filter: not a failure it must not retry, and
+     * failures so far not above the retries.
+     */
+    private boolean retriedByJobRunr(FailedState failed, int failures) {
+        return !failed.mustNotRetry() && !JobNotFoundException.class.getName().equals(failed.getExceptionType())
+                && failures <= retries;
     }
 
     static String errorCode(FailedState failed) {

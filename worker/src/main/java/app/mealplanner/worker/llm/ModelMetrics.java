@@ -1,9 +1,11 @@
 package app.mealplanner.worker.llm;
 
 import java.time.Duration;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import app.mealplanner.common.menu.Menu;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -18,10 +20,19 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 @ApplicationScoped
 public class ModelMetrics {
 
+    /** Why a call goes to the second provider ({@link Models#failoverReason}). */
+    static final List<String> FAILOVER_REASONS = List.of("MODEL_CIRCUIT_OPEN", "MODEL_BUSY",
+            "MODEL_UNAVAILABLE", "MODEL_TIMEOUT", "MODEL_STALLED", "MODEL_RATE_LIMITED", "MODEL_QUOTA");
+
     private final MeterRegistry registry;
 
     public ModelMetrics(MeterRegistry registry, CircuitBreakerMaintenance breakers) {
         this.registry = registry;
+        // counters the alerts and the board read start at 0, so that rate() and increase() see their first event
+        FAILOVER_REASONS.forEach(reason -> registry.counter("menu.model.failovers", "reason", reason));
+        for (String source : new String[] {Menu.SOURCE_LLM, Menu.SOURCE_CATALOG}) {
+            registry.counter("menu.model.days", "source", source);
+        }
         for (String provider : new String[] {Provider.PRIMARY, Provider.SECONDARY}) {
             String name = provider.equals(Provider.PRIMARY) ? ModelClient.BREAKER : FallbackModelClient.BREAKER;
             // 0 closed, 1 half-open, 2 open

@@ -23,7 +23,8 @@ public class LatencyHistograms {
     private static final Map<String, Range> RANGES = Map.of(
             "menu.jobs.pickup", new Range(Duration.ofMillis(5), Duration.ofMinutes(2)),
             "menu.jobs.duration", new Range(Duration.ofMillis(10), Duration.ofMinutes(10)),
-            "menu.model.call", new Range(Duration.ofMillis(100), Duration.ofMinutes(3)));
+            "menu.model.call", new Range(Duration.ofMillis(100), Duration.ofMinutes(3)),
+            "menu.model.first.token", new Range(Duration.ofMillis(50), Duration.ofMinutes(2)));
 
     @Produces
     @Singleton

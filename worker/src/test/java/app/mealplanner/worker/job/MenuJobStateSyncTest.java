@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.jobrunr.JobRunrException;
 import org.jobrunr.jobs.Job;
 import org.jobrunr.jobs.JobDetails;
 import org.jobrunr.jobs.exceptions.IllegalJobThreadStateException;
@@ -83,6 +84,29 @@ class MenuJobStateSyncTest {
         assertThat(failed.attempt()).isEqualTo(2);
         // attempt 1's error is not attempt 2's
         assertThat(failed.toStatus().error().code()).isEqualTo("WORKER_LOST");
+    }
+
+    @Test
+    void shouldNotEndAJobWhoseFailureJobRunrStillRetriesWhenTheFilterSeesTheFailureFirst() throws Exception {
+        MenuJob retried = testJobs.queued(REQUEST);
+        MenuJob refused = testJobs.queued(REQUEST);
+        jobs.start(retried.id(), 1);
+        jobs.start(refused.id(), 1);
+
+        // attempt 1 of 2 (the test profile allows one retry) failed; the retry is not scheduled yet
+        applyFailure(jobRunrJob(retried.id(), 1));
+        // a failure JobRunr must not retry (MenuJobRunner.giveUp) ends the job at once
+        applyFailure(jobRunrJob(refused.id(), 1, new JobRunrException("MODEL_AUTH: refused", true)));
+
+        assertThat(jobs.find(retried.id()).orElseThrow().status())
+                .isEqualTo(app.mealplanner.common.job.JobState.RUNNING);
+        assertThat(jobs.find(refused.id()).orElseThrow().status())
+                .isEqualTo(app.mealplanner.common.job.JobState.FAILED);
+        // the retry's own decision then queues it, and attempt 2 may start
+        applyRetry(jobRunrJob(retried.id(), 1), Instant.now().plusSeconds(1));
+        assertThat(jobs.find(retried.id()).orElseThrow().status())
+                .isEqualTo(app.mealplanner.common.job.JobState.QUEUED);
+        assertThat(jobs.start(retried.id(), 2)).isPresent();
     }
 
     @Test

@@ -208,7 +208,15 @@ public final class FakeModelServer implements AutoCloseable {
         System.out.printf("fake model on http://localhost:%d/v1 writing %.0f tokens/s after %d ms%s%s%n", fake.port(),
                 fake.tokensPerSecond, fake.firstToken.toMillis(), fake.reasoning ? ", as a reasoning model" : "",
                 fake.azureDeployment != null ? ", as Azure deployment " + fake.azureDeployment : "");
-        Thread.currentThread().join();
+        // a stream the client closes before its end is worth seeing: a cancelled job must stop the model writing
+        for (int reported = 0;; Thread.sleep(100)) {
+            List<ClientClosed> gone = fake.closedByClient();
+            for (ClientClosed c : gone.subList(reported, gone.size())) {
+                System.out.printf("%s client closed a %s stream%s mid-answer after %d chars%n", c.at(), c.call().task(),
+                        c.call().day() > 0 ? " (day " + c.call().day() + ")" : "", c.charsSent());
+            }
+            reported = gone.size();
+        }
     }
 
     // ---- behaviour, changeable while running -----------------------------------------------------------
