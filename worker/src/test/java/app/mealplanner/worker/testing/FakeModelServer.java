@@ -208,7 +208,9 @@ public final class FakeModelServer implements AutoCloseable {
         System.out.printf("fake model on http://localhost:%d/v1 writing %.0f tokens/s after %d ms%s%s%n", fake.port(),
                 fake.tokensPerSecond, fake.firstToken.toMillis(), fake.reasoning ? ", as a reasoning model" : "",
                 fake.azureDeployment != null ? ", as Azure deployment " + fake.azureDeployment : "");
-        // a stream the client closes before its end is worth seeing: a cancelled job must stop the model writing
+        // a stream the client closes before its end is worth seeing: a cancelled job must stop the model writing.
+        // This command-line fake has nothing else to do on its main thread: it looks at the list ten times a
+        // second, which is as soon as a person at the terminal can tell.
         for (int reported = 0;; Thread.sleep(100)) {
             List<ClientClosed> gone = fake.closedByClient();
             for (ClientClosed c : gone.subList(reported, gone.size())) {
