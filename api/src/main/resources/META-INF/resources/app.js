@@ -496,7 +496,7 @@
       m.append(el('h4', capitalized(meal.type) + ': ' + recipe.name));
       m.append(el('div', recipe.cuisine + ' · ' + recipe.prepMinutes + ' min · ' +
         recipe.nutrition.calories + ' kcal per serving', 'meta'));
-      m.append(el('div', recipe.ingredients.map((i) => amount(i.quantity, i.unit) + ' ' + i.name).join(', '), 'meta'));
+      m.append(el('div', recipe.ingredients.map((i) => i.text || (amount(i.quantity, i.unit) + ' ' + i.name)).join(', '), 'meta'));
       if (recipe.steps && recipe.steps.length) {
         const details = el('details', undefined, 'steps');
         details.append(el('summary', 'How to make it (' + recipe.steps.length + ' steps)'));

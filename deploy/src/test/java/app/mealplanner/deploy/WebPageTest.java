@@ -106,6 +106,14 @@ class WebPageTest {
         List<String> written = Stream.of(JSON.treeToValue(menu.at("/days/0/meals/0/recipe/steps"), String[].class)).toList();
         assertThat(shown).isNotEmpty().isEqualTo(written);
 
+        // the ingredients as a cook reads them, as the worker wrote them: "½ onion", not "0.5 piece onion"
+        String ingredientLine = browser.findElements(By.cssSelector("#days-view .meal")).get(0)
+                .findElements(By.cssSelector(".meta")).get(1).getText();
+        List<String> texts = new java.util.ArrayList<>();
+        menu.at("/days/0/meals/0/recipe/ingredients").forEach(i -> texts.add(i.path("text").asText()));
+        assertThat(texts).isNotEmpty().allSatisfy(t -> assertThat(t).isNotBlank());
+        assertThat(ingredientLine).isEqualTo(String.join(", ", texts)).doesNotContain("piece");
+
         assertThat(browser.findElements(By.cssSelector("#warnings li"))).extracting(WebElement::getText)
                 .anySatisfy(w -> assertThat(w).contains("\"klingon\""));
         // the menu was brought into view

@@ -85,6 +85,10 @@ final class MenuMarkdown {
                 .append(" · per serving ").append(nutrition(recipe.nutrition())).append("*\n\n");
         md.append("Ingredients:\n\n");
         for (Menu.Ingredient ingredient : recipe.ingredients()) {
+            if (ingredient.text() != null) { // as the worker wrote it for a cook: "½ onion"
+                md.append("- ").append(escape(ingredient.text())).append('\n');
+                continue;
+            }
             String unit = ingredient.unit().strip().toLowerCase(Locale.ROOT);
             md.append("- ").append(Menu.Amount.number(ingredient.quantity()))
                     .append(PIECES.contains(unit) ? " ×" : " " + escape(ingredient.unit())).append(' ')

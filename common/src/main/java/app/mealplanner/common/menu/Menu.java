@@ -45,7 +45,17 @@ public record Menu(
             List<String> tags) {
     }
 
-    public record Ingredient(String name, double quantity, String unit) {
+    /**
+     * One ingredient of a recipe: {@code quantity} of {@code unit} as planned (scaled to the servings), and
+     * {@code text}, the line as a cook reads it ("½ onion", "2 garlic cloves", "1½ tbsp olive oil"). The
+     * worker writes the text for every ingredient of a menu it plans; menus stored before the field existed,
+     * and a model's answer before the worker has read it, have none.
+     */
+    public record Ingredient(String name, double quantity, String unit, String text) {
+
+        public Ingredient(String name, double quantity, String unit) {
+            this(name, quantity, unit, null);
+        }
     }
 
     /**

@@ -35,6 +35,7 @@ import app.mealplanner.common.menu.Menus;
 import app.mealplanner.common.menu.Nutrition;
 import app.mealplanner.worker.job.MenuPlanning;
 import app.mealplanner.worker.job.PlannedMenu;
+import app.mealplanner.worker.planner.IngredientText;
 import app.mealplanner.worker.planner.ShoppingList;
 import io.opentelemetry.context.Context;
 
@@ -444,7 +445,9 @@ final class MenuWriting {
         store(new Menu.Day(day, fromCatalog.meals(), fromCatalog.totals(), Menu.SOURCE_CATALOG, null));
     }
 
-    private void store(Menu.Day day) {
+    private void store(Menu.Day validated) {
+        // every ingredient line as a cook reads it, whatever the model wrote there
+        Menu.Day day = IngredientText.of(validated, tools.catalog().facts());
         MenuJobDays.Tokens tokens = takeUnstored();
         progress.day(day, tokens);
         finished.put(day.day(), day);

@@ -72,7 +72,8 @@ public final class CatalogPlanner {
                     + (closeRepeat ? ", so some repeat within " + REPEAT_GAP_DAYS + " days" : "")
                     + ": " + String.join(", ", repeated));
         }
-        return new Menu.Plan(Menu.SOURCE_CATALOG, null, List.copyOf(days), ShoppingList.of(days, catalog.facts()),
+        List<Menu.Day> written = days.stream().map(d -> IngredientText.of(d, catalog.facts())).toList();
+        return new Menu.Plan(Menu.SOURCE_CATALOG, null, written, ShoppingList.of(written, catalog.facts()),
                 List.copyOf(warnings));
     }
 

@@ -63,7 +63,8 @@ record ShoppingAmount(double quantity, Units unit) {
         };
     }
 
-    private static String fraction(double value) {
+    /** 1.25 as "1¼", 0.5 as "½", 2 as "2": to the nearest quarter. */
+    static String fraction(double value) {
         long whole = (long) Math.floor(value);
         String part = switch ((int) Math.round((value - whole) * 4)) {
             case 1 -> "¼";

@@ -108,13 +108,13 @@ public final class ShoppingList {
             Menu.Amount first = plus.remove(0);
             quantity = first.quantity();
             unit = first.unit();
-            phrase = plusWords.remove(0) + " " + listName(fact, need);
+            phrase = plusWords.remove(0) + " " + listName(fact, need.written);
         } else {
             ShoppingAmount amount = amount(family, total, need.metric);
             quantity = amount.quantity();
             unit = amount.unit().symbol;
             phrase = amount.words() + " " + (amount.unit() == Units.PIECE
-                    ? countNoun(fact, need, amount.quantity()) : listName(fact, need));
+                    ? countNoun(fact, need.written, amount.quantity()) : listName(fact, need.written));
         }
         StringBuilder text = new StringBuilder(phrase);
         plusWords.forEach(words -> text.append(" + ").append(words));
@@ -186,8 +186,8 @@ public final class ShoppingList {
     }
 
     /** "5 onions", "1 garlic clove", "3 slices of bacon", "2 dragon fruits". */
-    private static String countNoun(IngredientFacts.Fact fact, Need need, double pieces) {
-        String one = fact == null ? need.written : fact.countable() ? fact.countAs() : fact.name();
+    static String countNoun(IngredientFacts.Fact fact, String written, double pieces) {
+        String one = fact == null ? written : fact.countable() ? fact.countAs() : fact.name();
         if (pieces == 1) {
             return one;
         }
@@ -198,9 +198,9 @@ public final class ShoppingList {
     }
 
     /** The name on a weighed or measured line: plural for things one counts ("300 g cherry tomatoes"). */
-    private static String listName(IngredientFacts.Fact fact, Need need) {
+    static String listName(IngredientFacts.Fact fact, String written) {
         if (fact == null) {
-            return need.written;
+            return written;
         }
         return isCountNoun(fact) ? Names.plural(fact.name()) : fact.name();
     }

@@ -93,12 +93,17 @@ class ModelMenuTest {
         assertThat(running.status()).isEqualTo(JobState.RUNNING);
         assertThat(running.daysTotal()).isEqualTo(3);
         assertThat(days.ofAttempt(job.id(), 1)).isNotEmpty()
-                .allSatisfy(d -> assertThat(d.source()).isEqualTo(Menu.SOURCE_LLM));
+                .allSatisfy(d -> assertThat(d.source()).isEqualTo(Menu.SOURCE_LLM))
+                // the stored day (what a subscriber's `day` event carries) reads as a cook reads it
+                .allSatisfy(d -> assertThat(d.meals()).flatMap(m -> m.recipe().ingredients())
+                        .allSatisfy(i -> assertThat(i.text()).isNotBlank().doesNotContain("piece")));
 
         Menu menu = succeeded(job);
         assertThat(menu.source()).isEqualTo(Menu.SOURCE_LLM);
         assertThat(menu.warnings()).isEmpty();
         assertThat(menu.days()).allSatisfy(d -> assertThat(d.model()).isEqualTo("gpt-4o-mini"));
+        assertThat(menu.days()).flatMap(Menu.Day::meals).flatMap(m -> m.recipe().ingredients())
+                .allSatisfy(i -> assertThat(i.text()).isNotBlank().doesNotContain("piece"));
         assertThat(menu.days()).allSatisfy(day -> assertThat(day.totals().calories())
                 .isEqualTo(day.meals().stream().mapToInt(m -> m.recipe().nutrition().calories()).sum()));
         assertThat(jobs.find(job.id()).orElseThrow().daysReady()).isEqualTo(3);
