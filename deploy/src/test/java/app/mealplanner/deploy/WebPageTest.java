@@ -13,6 +13,10 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -24,6 +28,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.openqa.selenium.By;
@@ -36,6 +41,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import app.mealplanner.common.local.EmbeddedDatabase;
 
 /**
  * What a person planning their week sees, in a real headless Chromium against the real api and worker
@@ -157,6 +164,72 @@ class WebPageTest {
         new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElements(By.cssSelector("#menus-list li")).isEmpty()
                 && !d.findElement(By.id("menu-section")).isDisplayed());
         given().baseUri(system.api.baseUrl()).auth().oauth2(token()).get("/api/menus/" + menuId).then().statusCode(404);
+    }
+
+    /** The list shows ten menus at a time; the rest come a page at a time, newest first, none twice. */
+    @Test
+    void shouldShowOlderMenusAPageAtATime() throws Exception {
+        open(PageOrigin.SAME, 1280, 1000);
+        signUp();
+        plan(1, List.of("lunch"), "");
+        awaitMenu();
+        String token = token();
+        UUID written = UUID.fromString(latestMenu(token).get("id").asText());
+        // eleven older menus of the same user: copies of the one just written, a minute apart
+        try (Connection c = DriverManager.getConnection(system.database.jdbcUrl(), EmbeddedDatabase.USER,
+                EmbeddedDatabase.PASSWORD)) {
+            for (int minutes = 1; minutes <= 11; minutes++) {
+                copyAsOlder(c, written, minutes);
+            }
+        }
+        List<String> all = given().baseUri(system.api.baseUrl()).auth().oauth2(token).get("/api/menus?limit=50")
+                .then().statusCode(200).extract().jsonPath().getList("items.id", String.class);
+        assertThat(all).hasSize(12).first().isEqualTo(written.toString());
+
+        browser.navigate().refresh();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElements(By.cssSelector("#menus-list li")).size() == 10
+                && d.findElement(By.id("menus-more")).isDisplayed());
+        assertThat(menuRows()).isEqualTo(all.subList(0, 10));
+
+        browser.findElement(By.id("menus-more")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElements(By.cssSelector("#menus-list li")).size() == 12);
+        assertThat(menuRows()).isEqualTo(all);
+        assertThat(browser.findElement(By.id("menus-more")).isDisplayed()).as("nothing older left").isFalse();
+    }
+
+    private List<String> menuRows() {
+        return browser.findElements(By.cssSelector("#menus-list li")).stream().map(li -> li.getAttribute("data-menu-id"))
+                .toList();
+    }
+
+    /** The table's columns that are not generated (a generated one takes no value). */
+    private static String storedColumns(Statement s, String table) throws SQLException {
+        try (var rs = s.executeQuery("select string_agg(quote_ident(column_name), ', ' order by ordinal_position) "
+                + "from information_schema.columns where table_schema = current_schema() and table_name = '" + table
+                + "' and is_generated = 'NEVER'")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** A copy of menu {@code id} (and its job) for the same user, {@code minutes} older. */
+    private static void copyAsOlder(Connection c, UUID id, int minutes) throws SQLException {
+        UUID job = UUID.randomUUID();
+        UUID menu = UUID.randomUUID();
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.execute("create temp table m on commit drop as select * from menu where id = '" + id + "'");
+            s.execute("create temp table j on commit drop as select * from menu_job where id = (select job_id from m)");
+            s.execute("update j set id = '" + job + "', menu_id = null, idempotency_key = null, created_at = created_at - interval '"
+                    + minutes + " minutes'");
+            s.execute("update m set id = '" + menu + "', job_id = '" + job + "', created_at = created_at - interval '"
+                    + minutes + " minutes'");
+            s.execute("insert into menu_job (" + storedColumns(s, "menu_job") + ") select " + storedColumns(s, "menu_job") + " from j");
+            s.execute("insert into menu (" + storedColumns(s, "menu") + ") select " + storedColumns(s, "menu") + " from m");
+            s.execute("update menu_job set menu_id = '" + menu + "' where id = '" + job + "'");
+        }
+        c.commit();
+        c.setAutoCommit(true);
     }
 
     @ParameterizedTest
