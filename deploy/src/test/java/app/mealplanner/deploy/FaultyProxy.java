@@ -33,7 +33,12 @@ final class FaultyProxy implements AutoCloseable {
         /** Answers 502 at once; the api never sees the request. */
         REFUSE,
         /** Passes the request on, drops the api's answer and answers 502. */
-        LOSE_ANSWER
+        LOSE_ANSWER,
+        /**
+         * Relays the answer's head and its first event, then ends the stream, as an ingress does at its read
+         * timeout or when its pod goes away.
+         */
+        CUT_STREAM
     }
 
     record Request(String method, String path, Map<String, List<String>> headers) {
@@ -168,6 +173,17 @@ final class FaultyProxy implements AutoCloseable {
                 return;
             }
             OutputStream out = exchange.getResponseBody();
+            if (fault == Fault.CUT_STREAM) {
+                int previous = -1;
+                for (int b; (b = in.read()) != -1; previous = b) {
+                    out.write(b);
+                    if (b == '\n' && previous == '\n') { // the end of the first event
+                        break;
+                    }
+                }
+                out.close(); // the rest of the answer never reaches the client
+                return;
+            }
             byte[] buffer = new byte[8192];
             for (int n; (n = in.read(buffer)) != -1;) {
                 out.write(buffer, 0, n);

@@ -166,6 +166,29 @@ class WebPageTest {
         given().baseUri(system.api.baseUrl()).auth().oauth2(token()).get("/api/menus/" + menuId).then().statusCode(404);
     }
 
+    /** An event stream that ends after its first event (an ingress's timeout): the page still shows every day once. */
+    @Test
+    void shouldShowTheWholeMenuWhenTheEventStreamIsCutMidWay() throws Exception {
+        open(PageOrigin.SAME, 1280, 1000);
+        signUp();
+        system.proxy.fail("GET", "/events", FaultyProxy.Fault.CUT_STREAM, 1);
+        plan(3, List.of("lunch", "dinner"), "");
+        awaitMenu();
+
+        assertThat(text("status")).isEqualTo("Ready");
+        JsonNode menu = latestMenu(token());
+        assertThat(browser.findElements(By.cssSelector("#days-view .day"))).extracting(d -> d.getAttribute("data-day"))
+                .containsExactly("1", "2", "3");
+        assertThat(browser.findElements(By.cssSelector("#days-view .meal h4"))).extracting(WebElement::getText)
+                .hasSize(6).first().asString().endsWith(menu.at("/days/0/meals/0/recipe/name").asText());
+        // the cut stream was followed by something that carried the rest: a new stream or polling
+        List<FaultyProxy.Request> after = system.proxy.requests().stream()
+                .filter(r -> r.path().contains("/events?") || r.method().equals("GET") && r.path().matches("/api/jobs/[^/?]+"))
+                .toList();
+        assertThat(after).as("requests for the job's progress").hasSizeGreaterThan(1);
+        assertThat(browser.findElement(By.id("error")).isDisplayed()).isFalse();
+    }
+
     /** The list shows ten menus at a time; the rest come a page at a time, newest first, none twice. */
     @Test
     void shouldShowOlderMenusAPageAtATime() throws Exception {
