@@ -379,7 +379,40 @@ final class MenuWriting {
                     + " were asked for");
             return;
         }
+        for (Menu.Meal meal : answer.meals()) {
+            String missing = missing(meal.recipe());
+            if (missing != null) {
+                // a server that does not enforce the schema (plain JSON mode) may leave a field out or null
+                state.problems.add("the " + meal.type().value() + " recipe of day " + part.day() + " has no " + missing);
+                return;
+            }
+        }
         answer.meals().forEach(m -> state.written.put(m.type(), m));
+    }
+
+    /** The first field the recipe leaves out (null, or a null in a list), or null when it has them all. */
+    private static String missing(Menu.Recipe r) {
+        if (r.name() == null || r.name().isBlank()) {
+            return "name";
+        }
+        if (r.cuisine() == null) {
+            return "cuisine";
+        }
+        if (r.ingredients() == null || r.ingredients().isEmpty()) {
+            return "ingredients";
+        }
+        for (Menu.Ingredient i : r.ingredients()) {
+            if (i == null || i.name() == null || i.name().isBlank()) {
+                return "name for an ingredient";
+            }
+            if (i.unit() == null) {
+                return "unit for " + i.name();
+            }
+        }
+        if (r.steps() == null || r.steps().stream().anyMatch(java.util.Objects::isNull)) {
+            return "steps";
+        }
+        return r.nutrition() == null ? "nutrition" : null;
     }
 
     private void repair(DayState state, List<String> problems) {

@@ -197,6 +197,17 @@ class ModelMenuTest {
     }
 
     @Test
+    void shouldRepairADayWhoseAnswerLeavesAFieldNull() throws Exception {
+        model.on(FakeModelServer.dayCalls(2), new FakeFault.NullUnit(), 1);
+        Menu menu = succeeded(run(SMALL));
+        assertThat(menu.source()).isEqualTo(Menu.SOURCE_LLM);
+        assertThat(menu.days()).allSatisfy(d -> assertThat(d.source()).isEqualTo(Menu.SOURCE_LLM));
+        List<FakeModelServer.Received> day2 = model.requests(FakeModelServer.dayCalls(2));
+        assertThat(day2).hasSize(2);
+        assertThat(day2.get(1).body().toString()).contains("has no unit for");
+    }
+
+    @Test
     void shouldFillADayFromTheCatalogWhenItBreaksTheRulesTwice() throws Exception {
         model.on(FakeModelServer.dayCalls(2), new FakeFault.Ingredient("peanut butter"), 2);
         Menu menu = succeeded(run(SMALL));

@@ -81,6 +81,13 @@ public sealed interface FakeFault {
     record Ingredient(String ingredient) implements FakeFault {
     }
 
+    /**
+     * The answer with its first ingredient's unit null, as a server that does not enforce the schema (plain
+     * JSON mode) may write it.
+     */
+    record NullUnit() implements FakeFault {
+    }
+
     /** 401 invalid_api_key. */
     record BadKey() implements FakeFault {
     }

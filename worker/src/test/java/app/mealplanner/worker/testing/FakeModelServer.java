@@ -633,6 +633,8 @@ public final class FakeModelServer implements AutoCloseable {
             case FakeFault.Ingredient i -> new Plan(answer.replaceFirst("\"ingredients\":\\[",
                     "\"ingredients\":[{\"name\":\"" + i.ingredient() + "\",\"quantity\":2,\"unit\":\"tbsp\"},"), null,
                     "stop", -1, "normal");
+            case FakeFault.NullUnit n -> new Plan(answer.replaceFirst("\"unit\":\"[^\"]*\"", "\"unit\":null"), null,
+                    "stop", -1, "normal");
             default -> new Plan(answer, null, "stop", -1, "normal");
         };
     }
