@@ -149,7 +149,9 @@ final class FakeAnswers {
         recipe.put("cuisine", r.cuisine());
         recipe.put("prepMinutes", r.prepMinutes());
         recipe.put("servings", r.servings());
-        recipe.put("ingredients", ingredients);
+        // what the schema asks for, not the catalog's own ingredient text: a model writes only the schema's fields
+        recipe.put("ingredients", ingredients.stream().map(i -> Map.of("name", i.name(), "quantity", i.quantity(),
+                "unit", i.unit())).toList());
         recipe.put("steps", steps(r.steps()));
         recipe.put("nutrition", r.nutrition());
         recipe.put("tags", r.tags());
