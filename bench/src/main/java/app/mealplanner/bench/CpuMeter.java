@@ -19,6 +19,11 @@ final class CpuMeter {
     static final String MACHINE = "machine (all processes)";
     /** Whatever else ran meanwhile (builds, tests of other people on a shared machine): noise. */
     static final String OTHER = "other processes (not this benchmark)";
+    /**
+     * Suffix of an entry that is part of another one (an app's JIT compiler threads), shown beside it and
+     * not counted twice.
+     */
+    static final String PART = " of it JIT compiling";
 
     private final Map<String, Supplier<List<Long>>> groups = new LinkedHashMap<>();
     private Map<String, Double> startTicks;
@@ -39,6 +44,19 @@ final class CpuMeter {
         groups.put(name, () -> java.util.Arrays.stream(apps).map(App::pid).toList());
         return this;
     }
+
+    /**
+     * Also the CPU of the app's JIT compiler threads (HotSpot's "C1/C2 CompilerThread"), as entry
+     * {@code name + PART}: while it is more than a few hundredths of a core the app is still warming up, and
+     * what it costs is not what the app costs in steady state.
+     */
+    CpuMeter withJit(String name, App app) {
+        groups.put(name, () -> List.of(app.pid()));
+        jit.put(name + PART, app::pid);
+        return this;
+    }
+
+    private final Map<String, Supplier<Long>> jit = new LinkedHashMap<>();
 
     CpuMeter withAll(String name, Supplier<List<App>> apps) {
         groups.put(name, () -> apps.get().stream().map(App::pid).toList());
@@ -65,6 +83,10 @@ final class CpuMeter {
         double total = endMachine[1] - startMachine[1];
         double machine = total <= 0 ? Double.NaN : busy / total * Machine.cores();
         double ours = cores.values().stream().mapToDouble(Double::doubleValue).sum();
+        for (String j : jit.keySet()) {
+            // a compiler thread that HotSpot retired meanwhile takes its ticks along: never below zero
+            cores.put(j, Math.max(0, end.get(j) - startTicks.getOrDefault(j, 0.0)) / TICKS / seconds);
+        }
         cores.put(OTHER, Math.max(0, machine - ours));
         if (!Double.isNaN(machine)) {
             maxOther = Math.max(maxOther, machine - ours);
@@ -82,11 +104,18 @@ final class CpuMeter {
     static String inline(Map<String, Double> cores) {
         StringBuilder sb = new StringBuilder();
         cores.forEach((k, v) -> {
+            if (k.endsWith(PART)) {
+                return; // shown with the process it belongs to
+            }
             if (!sb.isEmpty()) {
                 sb.append(", ");
             }
             sb.append(k.replace(" (load generator)", "").replace(" (all processes)", "").replace(" (not this benchmark)", "")).append(' ')
                     .append(String.format("%.2f", v));
+            Double jit = cores.get(k + PART);
+            if (jit != null) {
+                sb.append(" (").append(PART.strip()).append(' ').append(String.format("%.2f", jit)).append(')');
+            }
         });
         return sb.toString();
     }
@@ -101,13 +130,19 @@ final class CpuMeter {
             }
             out.put(g.getKey(), ticks);
         }
+        jit.forEach((name, pid) -> out.put(name, compilerTicks(pid.get())));
         return out;
     }
 
     /** utime + stime of a process (its threads included), in clock ticks. */
     static double ticks(long pid, boolean withReapedChildren) {
+        return ticks(Path.of("/proc/" + pid), withReapedChildren);
+    }
+
+    /** utime + stime of a process or thread ({@code /proc/<pid>} or {@code /proc/<pid>/task/<tid>}). */
+    private static double ticks(Path proc, boolean withReapedChildren) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String stat = Files.readString(proc.resolve("stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             // after "pid (comm) ": state=0 ... utime=11, stime=12
             long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
@@ -115,6 +150,25 @@ final class CpuMeter {
         } catch (IOException | RuntimeException e) {
             return 0; // gone meanwhile
         }
+    }
+
+    /** utime + stime of the JIT compiler threads of a JVM, in clock ticks. */
+    static double compilerTicks(long pid) {
+        double t = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    if (Files.readString(task.resolve("comm")).matches("C\\d CompilerThre.*\\s*")) {
+                        t += ticks(task, false);
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return t;
     }
 
     /** The postmaster listening on {@code port} (its command line says "-p port") and its children. */

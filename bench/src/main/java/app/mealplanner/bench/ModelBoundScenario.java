@@ -79,6 +79,7 @@ final class ModelBoundScenario extends Scenario {
 
         List<Level> levels = new ArrayList<>();
         try (InFlight keeper = new InFlight(api, stack, users, SMALL_MENU, 0)) {
+            warmUp(keeper, worker);
             for (int n : LEVELS) {
                 levels.add(level(n, keeper, worker, model, ramp, measure));
             }
@@ -86,6 +87,53 @@ final class ModelBoundScenario extends Scenario {
         }
         return report(levels, workerEnv, ramp, measure);
     }
+
+    /** In flight while warming up: the measured middle level, so that every path it takes gets compiled. */
+    static final int WARM_UP_IN_FLIGHT = 500;
+    /** Warmed up: the JIT compiler threads of api and worker together use less than this (cores). */
+    static final double WARM_JIT_CORES = 0.05;
+    static final Duration WARM_UP_STEP = Duration.ofSeconds(10);
+    static final Duration WARM_UP_MAX = Duration.ofSeconds(180);
+
+    /**
+     * A service runs for hours; what a job costs it then is what this scenario is about, not what it costs
+     * while HotSpot is still compiling the code the job runs through. Freshly started, the api's and the
+     * worker's compiler threads took about 0.35 of the two cores at 500 in flight (the JFR recordings of
+     * earlier runs), CPU that the jobs do not get. So before the measured levels the bench keeps
+     * {@link #WARM_UP_IN_FLIGHT} jobs in flight until the compiler threads of both processes together stay
+     * under {@link #WARM_JIT_CORES} for {@link #WARM_UP_STEP} (at most {@link #WARM_UP_MAX}), then lets the
+     * jobs drain, so that every level starts from an empty queue as before. The JIT share during each measured
+     * level is in the CPU figures.
+     */
+    private void warmUp(InFlight keeper, App worker) throws Exception {
+        long start = System.nanoTime();
+        keeper.rampTo(WARM_UP_IN_FLIGHT, CYCLE);
+        double jit = Double.NaN;
+        int steps = 0;
+        while (System.nanoTime() - start < WARM_UP_MAX.toNanos()) {
+            CpuMeter meter = new CpuMeter().withJit("api", api).withJit("worker", worker).start();
+            Thread.sleep(WARM_UP_STEP.toMillis());
+            Map<String, Double> cpu = meter.stop();
+            jit = cpu.get("api" + CpuMeter.PART) + cpu.get("worker" + CpuMeter.PART);
+            steps++;
+            log("model-bound: warming up, %d s: JIT compiling %.2f cores (api %.2f, worker %.2f), %d in flight",
+                    steps * WARM_UP_STEP.toSeconds(), jit, cpu.get("api" + CpuMeter.PART),
+                    cpu.get("worker" + CpuMeter.PART), keeper.active());
+            if (steps > 1 && jit < WARM_JIT_CORES) {
+                break;
+            }
+        }
+        warmUpSeconds = (System.nanoTime() - start) / 1e9;
+        warmUpJit = jit;
+        keeper.target(0);
+        long drainUntil = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (keeper.active() > 0 && System.nanoTime() < drainUntil) {
+            Thread.sleep(250); // the keeper's own count, refreshed every 25 ms
+        }
+    }
+
+    private double warmUpSeconds;
+    private double warmUpJit;
 
     private Level level(int n, InFlight keeper, App worker, FakeModelServer model, Duration ramp, Duration measure)
             throws Exception {
@@ -95,7 +143,7 @@ final class ModelBoundScenario extends Scenario {
             keeper.rampTo(n, CYCLE);
             Thread.sleep(ramp.toMillis());
             long callsBefore = model.calls();
-            CpuMeter meter = new CpuMeter().with("api", api).with("worker", worker).start();
+            CpuMeter meter = new CpuMeter().withJit("api", api).withJit("worker", worker).start();
             List<Metrics.Sampler> gauges = Metrics.sample(worker, Duration.ofMillis(250), List.of(Metrics::heapUsed,
                     m -> m.sum("agroal_active_count"), m -> m.sum("agroal_awaiting_count")));
             Metrics.Sampler heap = gauges.get(0);
@@ -246,7 +294,12 @@ final class ModelBoundScenario extends Scenario {
                 + "database and in validation, and the day call can start only when the outline has named the day.");
         r.analysis(ModelBoundAnalysis.text(levels, at500) + "\n" + profiles);
         r.method("The bench keeps N jobs QUEUED or RUNNING through the real api (every 25 ms it counts them and "
-                + "submits the missing ones, `" + SMALL_MENU + "`), so a finished job is replaced at once. Per level "
+                + "submits the missing ones, `" + SMALL_MENU + "`), so a finished job is replaced at once. Warm-up: "
+                + WARM_UP_IN_FLIGHT + " jobs kept in flight until the JIT compiler threads of api and worker together "
+                + "used under " + WARM_JIT_CORES + " cores over " + WARM_UP_STEP.toSeconds() + " s (this run: "
+                + String.format("%.0f s, ending at %.2f cores", warmUpSeconds, warmUpJit) + "; at most "
+                + WARM_UP_MAX.toSeconds() + " s), then drained to none, so that the figures are those of a running "
+                + "service and not of one still compiling its code. Per level "
                 + "the count is raised linearly over one job's model time (so the jobs do not all finish in step) and "
                 + "after " + ramp.toSeconds() + " s, " + measure.toSeconds() + " s are measured: model menus/s "
                 + "= jobs SUCCEEDED with an `llm` menu whose `finished_at` falls in the window (PostgreSQL clock) ÷ "
