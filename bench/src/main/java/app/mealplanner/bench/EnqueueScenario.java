@@ -23,6 +23,15 @@ final class EnqueueScenario extends Scenario {
     static final double TARGET = 0.25;
     static final double LATENCY_LOAD = 0.75;
 
+    private final Map<Integer, JitWarmUp.Result> warmUps = new LinkedHashMap<>();
+
+    private String warmUpText() {
+        StringBuilder sb = new StringBuilder();
+        warmUps.forEach((n, w) -> sb.append(sb.isEmpty() ? "" : "; ").append(n).append(" connections: ")
+                .append(w.describe()));
+        return sb.toString();
+    }
+
     record Insertions(int connections, double rate, Histogram latencyMicros, Map<String, Double> cpu) {
     }
 
@@ -73,8 +82,9 @@ final class EnqueueScenario extends Scenario {
             reference.put(n, insertions(n, warm, measure));
             log("enqueue: reference %d connections: %.0f inserts/s", n, reference.get(n).rate());
 
-            log("enqueue: api warm-up, %d connections, %s", n, warm);
-            Load.closed(HOST, api.port, n, warm, warmPosts, s -> s == 202, null);
+            log("enqueue: api warm-up, %d connections, %s steps until compiled", n, warm);
+            warmUps.put(n, JitWarmUp.until("enqueue", List.of(api),
+                    () -> Load.closed(HOST, api.port, n, warm, warmPosts, s -> s == 202, null)));
             // one user per measured request: top the unused users up to what this run may need
             double guess = saturation.isEmpty() ? 1500 : 1.6 * saturation.values().iterator().next().rate();
             topUp(users, guess * measure.toMillis() / 1000.0);
@@ -235,7 +245,8 @@ final class EnqueueScenario extends Scenario {
         r.reference(ref.toString());
         r.analysis(analysis(reference, saturation, cpu, pool) + "\n" + profile);
         r.method("Per connection count: reference " + warm.toSeconds() + " s warm-up + " + measure.toSeconds()
-                + " s measured; api " + warm.toSeconds() + " s warm-up (closed loop), " + measure.toSeconds()
+                + " s measured; api warm-up in " + warm.toSeconds() + " s closed-loop steps until compiled ("
+                + warmUpText() + "), " + measure.toSeconds()
                 + " s closed loop for the throughput, " + measure.toSeconds() + " s at a constant "
                 + Math.round(LATENCY_LOAD * 100) + " % of it for the latencies (wrk2-style: each connection has "
                 + "its own schedule and a latency counts from when the request was due, HdrHistogram, so no "

@@ -90,41 +90,16 @@ final class ModelBoundScenario extends Scenario {
 
     /** In flight while warming up: the measured middle level, so that every path it takes gets compiled. */
     static final int WARM_UP_IN_FLIGHT = 500;
-    /** Warmed up: the JIT compiler threads of api and worker together use less than this (cores). */
-    static final double WARM_JIT_CORES = 0.05;
-    static final Duration WARM_UP_STEP = Duration.ofSeconds(10);
-    static final Duration WARM_UP_MAX = Duration.ofSeconds(180);
 
     /**
-     * A service runs for hours; what a job costs it then is what this scenario is about, not what it costs
-     * while HotSpot is still compiling the code the job runs through. Freshly started, the api's and the
-     * worker's compiler threads took about 0.35 of the two cores at 500 in flight (the JFR recordings of
-     * earlier runs), CPU that the jobs do not get. So before the measured levels the bench keeps
-     * {@link #WARM_UP_IN_FLIGHT} jobs in flight until the compiler threads of both processes together stay
-     * under {@link #WARM_JIT_CORES} for {@link #WARM_UP_STEP} (at most {@link #WARM_UP_MAX}), then lets the
-     * jobs drain, so that every level starts from an empty queue as before. The JIT share during each measured
-     * level is in the CPU figures.
+     * Before the measured levels the bench keeps {@link #WARM_UP_IN_FLIGHT} jobs in flight until the JIT has
+     * compiled what they run through ({@link JitWarmUp}; fresh api and worker compiler threads took about
+     * 0.35 of the two cores at 500 in flight), then lets the jobs drain, so that every level starts from an
+     * empty queue as before. The JIT share during each measured level is in the CPU figures.
      */
     private void warmUp(InFlight keeper, App worker) throws Exception {
-        long start = System.nanoTime();
         keeper.rampTo(WARM_UP_IN_FLIGHT, CYCLE);
-        double jit = Double.NaN;
-        int steps = 0;
-        while (System.nanoTime() - start < WARM_UP_MAX.toNanos()) {
-            CpuMeter meter = new CpuMeter().withJit("api", api).withJit("worker", worker).start();
-            Thread.sleep(WARM_UP_STEP.toMillis());
-            Map<String, Double> cpu = meter.stop();
-            jit = cpu.get("api" + CpuMeter.PART) + cpu.get("worker" + CpuMeter.PART);
-            steps++;
-            log("model-bound: warming up, %d s: JIT compiling %.2f cores (api %.2f, worker %.2f), %d in flight",
-                    steps * WARM_UP_STEP.toSeconds(), jit, cpu.get("api" + CpuMeter.PART),
-                    cpu.get("worker" + CpuMeter.PART), keeper.active());
-            if (steps > 1 && jit < WARM_JIT_CORES) {
-                break;
-            }
-        }
-        warmUpSeconds = (System.nanoTime() - start) / 1e9;
-        warmUpJit = jit;
+        warmUp = JitWarmUp.until("model-bound", List.of(api, worker), () -> Thread.sleep(10_000)); // the keeper loads
         keeper.target(0);
         long drainUntil = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (keeper.active() > 0 && System.nanoTime() < drainUntil) {
@@ -132,8 +107,7 @@ final class ModelBoundScenario extends Scenario {
         }
     }
 
-    private double warmUpSeconds;
-    private double warmUpJit;
+    private JitWarmUp.Result warmUp;
 
     private Level level(int n, InFlight keeper, App worker, FakeModelServer model, Duration ramp, Duration measure)
             throws Exception {
@@ -295,10 +269,8 @@ final class ModelBoundScenario extends Scenario {
         r.analysis(ModelBoundAnalysis.text(levels, at500) + "\n" + profiles);
         r.method("The bench keeps N jobs QUEUED or RUNNING through the real api (every 25 ms it counts them and "
                 + "submits the missing ones, `" + SMALL_MENU + "`), so a finished job is replaced at once. Warm-up: "
-                + WARM_UP_IN_FLIGHT + " jobs kept in flight until the JIT compiler threads of api and worker together "
-                + "used under " + WARM_JIT_CORES + " cores over " + WARM_UP_STEP.toSeconds() + " s (this run: "
-                + String.format("%.0f s, ending at %.2f cores", warmUpSeconds, warmUpJit) + "; at most "
-                + WARM_UP_MAX.toSeconds() + " s), then drained to none, so that the figures are those of a running "
+                + WARM_UP_IN_FLIGHT + " jobs kept in flight, " + warmUp.describe() + " (api and worker together), "
+                + "then drained to none, so that the figures are those of a running "
                 + "service and not of one still compiling its code. Per level "
                 + "the count is raised linearly over one job's model time (so the jobs do not all finish in step) and "
                 + "after " + ramp.toSeconds() + " s, " + measure.toSeconds() + " s are measured: model menus/s "

@@ -33,7 +33,19 @@ final class PickupScenario extends Scenario {
         Stack.awaitReady(api, worker);
         Population users = stack.population("pickup", 10 + wakeSamples + pollSamples + 10);
 
-        log("pickup: warm-up, 10 jobs");
+        log("pickup: warm-up, catalog jobs from 16 connections until compiled, then 10 jobs one at a time");
+        Population warmers = stack.population("pickup-warm-up", 2000);
+        Load.Requests warmPosts = conn -> HttpConnection.postJson(HOST + ":" + api.port, "/api/menus",
+                warmers.tokens.get(warmers.cycle()), SMALL_MENU);
+        warmUp = JitWarmUp.until("pickup", List.of(api, worker),
+                () -> Load.closed(HOST, api.port, 16, seconds(5), warmPosts, st -> st == 202, null));
+        try (Connection c = stack.jdbc()) {
+            long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (count(c, "select count(*) from menu_job where status in ('QUEUED', 'RUNNING')") > 0
+                    && System.nanoTime() < until) {
+                Thread.sleep(200); // the worker drains the warm-up's jobs: each measured job meets an idle worker
+            }
+        }
         sequence(api, users, 10, () -> 200);
         log("pickup: %d jobs one at a time, 200 ms apart, wake-up on", wakeSamples);
         CpuMeter meter = new CpuMeter().with("api", api).with("worker", worker).start();
@@ -48,6 +60,8 @@ final class PickupScenario extends Scenario {
         List<Double> poll = sequence(api, users, pollSamples, () -> ThreadLocalRandom.current().nextLong(500, 2000));
         return report(wake, poll, wakeCpu, wakeSamples, pollSamples);
     }
+
+    private JitWarmUp.Result warmUp;
 
     /** Submits {@code n} jobs with the given pause between submissions; their pick-up times in ms. */
     private List<Double> sequence(App api, Population users, int n, java.util.function.LongSupplier pauseMillis)
@@ -141,7 +155,9 @@ final class PickupScenario extends Scenario {
                             + "at once instead of going through the steward's occupied/idle bookkeeping.");
         }
         r.analysis(a.toString());
-        r.method("Warm-up: 10 jobs (not counted). Then " + wakeSamples + " jobs, each `POST /api/menus` (`" + SMALL_MENU
+        r.method("Warm-up: catalog jobs submitted from 16 connections in 5 s steps, " + warmUp.describe()
+                + " (api and worker together), the worker left to drain them, then 10 jobs one at a time (none "
+                + "counted). Then " + wakeSamples + " jobs, each `POST /api/menus` (`" + SMALL_MENU
                 + "`, a new user each) 200 ms after the previous one, so the worker (64 virtual-thread workers, "
                 + "catalog planner, a job takes a few ms) is idle whenever a job arrives. Then the worker is "
                 + "restarted with the wake-up off and " + pollSamples + " more jobs are submitted. A sample is read "

@@ -64,10 +64,12 @@ final class StatusReadsScenario extends Scenario {
         expected.put("GET /api/jobs/{id} + If-None-Match → 304", 304);
 
         log("status-reads: JIT warm-up of all three paths");
-        for (Map.Entry<String, Load.Requests> k : kinds.entrySet()) {
-            int want = expected.get(k.getKey());
-            Load.closed(HOST, api.port, CONNECTIONS, warm, k.getValue(), s -> s == want, null);
-        }
+        warmUp = JitWarmUp.until("status-reads", List.of(api), () -> {
+            for (Map.Entry<String, Load.Requests> k : kinds.entrySet()) {
+                int want = expected.get(k.getKey());
+                Load.closed(HOST, api.port, CONNECTIONS, warm, k.getValue(), s -> s == want, null);
+            }
+        });
         List<Run> runs = new ArrayList<>();
         for (Map.Entry<String, Load.Requests> k : kinds.entrySet()) {
             int want = expected.get(k.getKey());
@@ -88,6 +90,8 @@ final class StatusReadsScenario extends Scenario {
         }
         return report(runs, warm, measure);
     }
+
+    private JitWarmUp.Result warmUp;
 
     private Report report(List<Run> runs, Duration warm, Duration measure) {
         Run ref = runs.get(0);
@@ -132,7 +136,8 @@ final class StatusReadsScenario extends Scenario {
         r.analysis(StatusReadsAnalysis.text(ref, ok, notModified) + "\n" + profiles);
         r.method(CONNECTIONS + " jobs of " + CONNECTIONS + " users, set RUNNING in the database (as a job is while "
                 + "its page polls; a QUEUED job's 200 also counts its queue position); connection i always asks for "
-                + "job i with user i's token. " + warm.toSeconds() + " s of JIT warm-up per endpoint, then per endpoint "
+                + "job i with user i's token. Warm-up: steps of " + warm.toSeconds() + " s per endpoint, " + warmUp.describe()
+                + ", then per endpoint "
                 + measure.toSeconds() + " s closed loop (throughput) and " + measure.toSeconds() + " s at a constant "
                 + Math.round(LATENCY_LOAD * 100) + " % of that rate (latency, wrk2-style: from the intended send time, "
                 + "HdrHistogram). The load generator shares the machine's 2 cores with the api and PostgreSQL.");
