@@ -33,12 +33,15 @@ final class PickupScenario extends Scenario {
         Stack.awaitReady(api, worker);
         Population users = stack.population("pickup", 10 + wakeSamples + pollSamples + 10);
 
-        log("pickup: warm-up, catalog jobs from 16 connections until compiled, then 10 jobs one at a time");
+        log("pickup: warm-up, %d catalog jobs kept in flight until compiled, then 10 jobs one at a time",
+                WARM_UP_IN_FLIGHT);
         Population warmers = stack.population("pickup-warm-up", 2000);
-        Load.Requests warmPosts = conn -> HttpConnection.postJson(HOST + ":" + api.port, "/api/menus",
-                warmers.tokens.get(warmers.cycle()), SMALL_MENU);
-        warmUp = JitWarmUp.until("pickup", List.of(api, worker),
-                () -> Load.closed(HOST, api.port, 16, seconds(5), warmPosts, st -> st == 202, null));
+        // kept in flight, not submitted as fast as the api accepts them: a backlog the worker cannot drain
+        // would still be queued in front of the measured jobs
+        try (InFlight keeper = new InFlight(api, stack, warmers, SMALL_MENU, WARM_UP_IN_FLIGHT)) {
+            warmUp = JitWarmUp.until("pickup", List.of(api, worker), () -> Thread.sleep(5000)); // the keeper loads
+            keeper.target(0);
+        }
         try (Connection c = stack.jdbc()) {
             long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (count(c, "select count(*) from menu_job where status in ('QUEUED', 'RUNNING')") > 0
@@ -62,6 +65,8 @@ final class PickupScenario extends Scenario {
     }
 
     private JitWarmUp.Result warmUp;
+    /** Jobs kept queued or running during the warm-up: enough to keep the worker's threads busy. */
+    static final int WARM_UP_IN_FLIGHT = 32;
 
     /** Submits {@code n} jobs with the given pause between submissions; their pick-up times in ms. */
     private List<Double> sequence(App api, Population users, int n, java.util.function.LongSupplier pauseMillis)
@@ -155,7 +160,7 @@ final class PickupScenario extends Scenario {
                             + "at once instead of going through the steward's occupied/idle bookkeeping.");
         }
         r.analysis(a.toString());
-        r.method("Warm-up: catalog jobs submitted from 16 connections in 5 s steps, " + warmUp.describe()
+        r.method("Warm-up: " + WARM_UP_IN_FLIGHT + " catalog jobs kept in flight in 5 s steps, " + warmUp.describe()
                 + " (api and worker together), the worker left to drain them, then 10 jobs one at a time (none "
                 + "counted). Then " + wakeSamples + " jobs, each `POST /api/menus` (`" + SMALL_MENU
                 + "`, a new user each) 200 ms after the previous one, so the worker (64 virtual-thread workers, "
