@@ -27,8 +27,11 @@ final class JitWarmUp {
     record Result(double seconds, double lastCores, boolean settled) {
 
         String describe() {
-            return String.format("%.0f s of warm-up load until the JIT compiler threads used %s %.2f cores", seconds,
-                    settled ? "" : "(at the " + MAX.toSeconds() + " s limit)", lastCores).replace("  ", " ");
+            return settled
+                    ? String.format("%.0f s of warm-up load until the JIT compiler threads used %.2f cores", seconds,
+                            lastCores)
+                    : String.format("%.0f s of warm-up load (the %d s limit), the JIT compiler threads still at %.2f "
+                            + "cores", seconds, MAX.toSeconds(), lastCores);
         }
     }
 
@@ -37,7 +40,6 @@ final class JitWarmUp {
 
     static Result until(String scenario, List<App> apps, Step step) throws Exception {
         long start = System.nanoTime();
-        double jit = Double.NaN;
         int steps = 0;
         while (true) {
             CpuMeter meter = new CpuMeter();
@@ -47,7 +49,7 @@ final class JitWarmUp {
             meter.start();
             step.run();
             Map<String, Double> cpu = meter.stop();
-            jit = apps.stream().mapToDouble(a -> cpu.get(a.name + CpuMeter.PART)).sum();
+            double jit = apps.stream().mapToDouble(a -> cpu.get(a.name + CpuMeter.PART)).sum();
             steps++;
             double seconds = (System.nanoTime() - start) / 1e9;
             Scenario.log("%s: warming up, %.0f s: JIT compiling %.2f cores", scenario, seconds, jit);

@@ -99,12 +99,10 @@ final class ModelBoundScenario extends Scenario {
      */
     private void warmUp(InFlight keeper, App worker) throws Exception {
         keeper.rampTo(WARM_UP_IN_FLIGHT, CYCLE);
-        warmUp = JitWarmUp.until("model-bound", List.of(api, worker), () -> Thread.sleep(10_000)); // the keeper loads
+        // each step is 10 s of the load the keeper keeps up on its own thread: waiting is the warm-up
+        warmUp = JitWarmUp.until("model-bound", List.of(api, worker), () -> Thread.sleep(10_000));
         keeper.target(0);
-        long drainUntil = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (keeper.active() > 0 && System.nanoTime() < drainUntil) {
-            Thread.sleep(250); // the keeper's own count, refreshed every 25 ms
-        }
+        awaitNoActiveJobs(stack, Duration.ofSeconds(60));
     }
 
     private JitWarmUp.Result warmUp;

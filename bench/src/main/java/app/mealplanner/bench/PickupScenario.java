@@ -39,16 +39,11 @@ final class PickupScenario extends Scenario {
         // kept in flight, not submitted as fast as the api accepts them: a backlog the worker cannot drain
         // would still be queued in front of the measured jobs
         try (InFlight keeper = new InFlight(api, stack, warmers, SMALL_MENU, WARM_UP_IN_FLIGHT)) {
-            warmUp = JitWarmUp.until("pickup", List.of(api, worker), () -> Thread.sleep(5000)); // the keeper loads
+            // each step is 5 s of the load the keeper keeps up on its own thread: waiting is the warm-up
+            warmUp = JitWarmUp.until("pickup", List.of(api, worker), () -> Thread.sleep(5000));
             keeper.target(0);
         }
-        try (Connection c = stack.jdbc()) {
-            long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (count(c, "select count(*) from menu_job where status in ('QUEUED', 'RUNNING')") > 0
-                    && System.nanoTime() < until) {
-                Thread.sleep(200); // the worker drains the warm-up's jobs: each measured job meets an idle worker
-            }
-        }
+        awaitNoActiveJobs(stack, Duration.ofSeconds(60)); // each measured job must meet an idle worker
         sequence(api, users, 10, () -> 200);
         log("pickup: %d jobs one at a time, 200 ms apart, wake-up on", wakeSamples);
         CpuMeter meter = new CpuMeter().with("api", api).with("worker", worker).start();

@@ -84,6 +84,23 @@ abstract class Scenario {
         }
     }
 
+    /**
+     * Waits until no job is QUEUED or RUNNING: a warm-up's jobs have drained, so that measured jobs do not
+     * queue behind them. Fails after {@code max} rather than measuring behind a backlog.
+     */
+    static void awaitNoActiveJobs(Stack stack, Duration max) throws Exception {
+        try (Connection c = stack.jdbc()) {
+            long until = System.nanoTime() + max.toNanos();
+            while (count(c, "select count(*) from menu_job where status in ('QUEUED', 'RUNNING')") > 0) {
+                if (System.nanoTime() > until) {
+                    throw new IllegalStateException("the warm-up's jobs did not drain within " + max
+                            + "; measured jobs would queue behind them");
+                }
+                Thread.sleep(200); // a row count in another process: nothing to be notified of, so poll it
+            }
+        }
+    }
+
     static void execute(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
