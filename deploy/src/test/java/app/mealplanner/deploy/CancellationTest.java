@@ -87,6 +87,10 @@ class CancellationTest {
             }
             JobStatus accepted = EndToEndTest.submit(api, token, "{\"days\": 1, \"meals\": [\"dinner\"], \"diet\": \"vegan\"}");
             await().atMost(Duration.ofSeconds(30)).until(() -> model.calls() > 0);
+            // the worker sends the outline request first and writes the stage while it is in flight
+            // (MenuWriting.write): the model can see the call a moment before the row says so
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> status(token, accepted.jobId()).stage() == Stage.CALLING_MODEL);
             JobStatus running = status(token, accepted.jobId());
             assertThat(running.status()).isEqualTo(JobState.RUNNING);
             assertThat(running.stage()).isEqualTo(Stage.CALLING_MODEL);
