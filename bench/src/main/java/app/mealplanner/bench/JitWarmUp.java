@@ -16,7 +16,11 @@ final class JitWarmUp {
 
     /** Settled: the compiler threads of all apps under test together use less than this (cores). */
     static final double SETTLED_CORES = 0.05;
-    static final Duration MAX = Duration.ofSeconds(180);
+    /**
+     * At most this much warm-up load (BENCH_JIT_MAX seconds, default 180). A larger application (more classes for
+     * HotSpot to compile on two cores shared with the load) may need longer to settle.
+     */
+    static final Duration MAX = Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("BENCH_JIT_MAX", "180")));
 
     /** One step of warm-up load, a few seconds long. */
     interface Step {
