@@ -43,9 +43,16 @@ final class JitWarmUp {
     }
 
     static Result until(String scenario, List<App> apps, Step step) throws Exception {
+        return until(scenario, apps, () -> {
+        }, step);
+    }
+
+    /** The same, running {@code prepare} before each step, outside the measured compiler time. */
+    static Result until(String scenario, List<App> apps, Step prepare, Step step) throws Exception {
         long start = System.nanoTime();
         int steps = 0;
         while (true) {
+            prepare.run();
             CpuMeter meter = new CpuMeter();
             for (App app : apps) {
                 meter.withJit(app.name, app);
