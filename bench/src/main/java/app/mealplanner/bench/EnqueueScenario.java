@@ -90,8 +90,7 @@ final class EnqueueScenario extends Scenario {
 
             log("enqueue: api warm-up, %d connections, %s steps until compiled", n, warm);
             warmUps.put(n, JitWarmUp.until("enqueue", List.of(api),
-                    () -> stack.ensureUnused(warmers, "enqueue-warm-up",
-                            (int) Math.ceil(warmRate[0] * warm.toMillis() / 1000.0 * 1.15)),
+                    () -> topUp(warmers, warmRate[0] * warm.toMillis() / 1000.0),
                     () -> warmRate[0] = Math.max(100, Load.closed(HOST, api.port, n, warm, warmPosts, s -> s == 202,
                             null).rate())));
             // one user per measured request: top the unused users up to what this run may need
