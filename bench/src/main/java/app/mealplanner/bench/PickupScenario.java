@@ -125,7 +125,9 @@ final class PickupScenario extends Scenario {
                 + "from menu_job m join jobrunr_jobs j on j.id = m.id::text, lateral (select "
                 + "min((x ->> 'createdAt')::timestamptz) filter (where x ->> 'state' = 'ENQUEUED') as enqueued, "
                 + "min((x ->> 'createdAt')::timestamptz) filter (where x ->> 'state' = 'PROCESSING') as processing "
-                + "from jsonb_array_elements(j.jobasjson::jsonb -> 'jobHistory') x) h where m.id = any(?)")) {
+                + "from jsonb_array_elements(j.jobasjson::jsonb -> 'jobHistory') x) h where m.id = any(?) "
+                // a job without either state in its history is left out (counted in the report), not read as 0
+                + "and h.enqueued is not null and h.processing is not null")) {
             ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -176,7 +178,8 @@ final class PickupScenario extends Scenario {
         f.append("Every wake-up sample in ms, sorted: ").append(list(wake)).append("\n\n");
         f.append("Every polling sample in ms, sorted: ").append(list(poll)).append("\n\n");
         f.append("CPU while the wake-up samples were taken (cores): ").append(CpuMeter.inline(cpu)).append(".\n\n");
-        f.append("Where the wake-up samples' time went (").append(split.size()).append(" jobs; from JobRunr's job "
+        f.append("Where the wake-up samples' time went (").append(split.size()).append(" of ").append(wake.size())
+                .append(" jobs; from JobRunr's job "
                 + "history, see Analysis):\n\n| part | p50 | p90 | mean |\n|---|---|---|---|\n")
                 .append(splitRow("api: transaction start → JobRunr ENQUEUED", split, 0))
                 .append(splitRow("hand-over: ENQUEUED → PROCESSING", split, 1))
