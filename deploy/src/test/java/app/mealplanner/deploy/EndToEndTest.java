@@ -70,15 +70,24 @@ class EndToEndTest {
 
     @Test
     void shouldStartEachJobWithinASecondOnAnIdleWorker() throws IOException {
+        // Not timed: the first job after the processes start pays for class loading and compilation in both JVMs
+        // (1.4 s when this test ran alone, on a wake-up that works). The question is a warm, idle worker, whatever
+        // ran before this test.
+        pickup();
         // JobRunr alone would wait for its 5 s poll; five in a row under a second cannot be luck
         for (int i = 0; i < 5; i++) {
-            JobStatus done = awaitFinal(system.api, token,
-                    submit(system.api, token, "{\"days\": 1, \"meals\": [\"dinner\"], \"diet\": \"omnivore\"}"));
-            assertThat(done.status()).isEqualTo(JobState.SUCCEEDED);
-            Duration pickup = Duration.between(done.createdAt(), done.startedAt());
-            System.out.printf("job %s: enqueue-to-start %d ms%n", done.jobId(), pickup.toMillis());
-            assertThat(pickup).isLessThan(Duration.ofSeconds(1));
+            assertThat(pickup()).isLessThan(Duration.ofSeconds(1));
         }
+    }
+
+    /** Submits a small job, waits until it succeeded, and returns its enqueue-to-start time. */
+    private static Duration pickup() throws IOException {
+        JobStatus done = awaitFinal(system.api, token,
+                submit(system.api, token, "{\"days\": 1, \"meals\": [\"dinner\"], \"diet\": \"omnivore\"}"));
+        assertThat(done.status()).isEqualTo(JobState.SUCCEEDED);
+        Duration pickup = Duration.between(done.createdAt(), done.startedAt());
+        System.out.printf("job %s: enqueue-to-start %d ms%n", done.jobId(), pickup.toMillis());
+        return pickup;
     }
 
     @Test
