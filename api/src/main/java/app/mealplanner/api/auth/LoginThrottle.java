@@ -1,16 +1,16 @@
 package app.mealplanner.api.auth;
 
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 
 import org.jboss.logging.Logger;
 
 import app.mealplanner.api.error.ApiException;
-import app.mealplanner.common.db.Database;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -51,16 +51,16 @@ public class LoginThrottle {
         Duration purgeEvery();
     }
 
-    private final Database database;
+    private final EntityManager em;
     private final Config config;
     private final WindowCounter perAddress;
     private final WindowCounter perEmail;
 
-    public LoginThrottle(Database database, Config config) {
-        this.database = database;
+    public LoginThrottle(EntityManager em, Config config) {
+        this.em = em;
         this.config = config;
-        this.perAddress = new WindowCounter("login_failure_address", List.of("address"), "failures", config.window());
-        this.perEmail = new WindowCounter("login_failure", List.of("email", "address"), "failures", config.window());
+        this.perAddress = new WindowCounter("login_failure_address", "LoginFailureAddress", List.of("address"), "failures", config.window());
+        this.perEmail = new WindowCounter("login_failure", "LoginFailure", List.of("email", "address"), "failures", config.window());
     }
 
     /**
@@ -68,32 +68,25 @@ public class LoginThrottle {
      * otherwise; throws 429 with Retry-After, counting nothing, when either limit is reached.
      */
     public void attempt(String email, String address) {
-        database.transaction(c -> {
-            WindowCounter.Count fromAddress = perAddress.increment(c, address);
+        QuarkusTransaction.requiringNew().run(() -> {
+            WindowCounter.Count fromAddress = perAddress.increment(em, address);
             if (fromAddress.value() > config.maxFailuresPerAddress()) {
                 throw tooMany(fromAddress.secondsLeft(), "Too many failed logins from your network; try again in ");
             }
-            WindowCounter.Count forEmail = perEmail.increment(c, email, address);
+            WindowCounter.Count forEmail = perEmail.increment(em, email, address);
             if (forEmail.value() > config.maxFailures()) {
                 throw tooMany(forEmail.secondsLeft(), "Too many failed logins for this account; try again in ");
             }
-            return null;
         });
     }
 
     /** The password was right: the attempt was no failure, and the email's failures from there are forgotten. */
     public void succeeded(String email, String address) {
-        database.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("delete from login_failure where email = ? and address = ?")) {
-                ps.setString(1, email);
-                ps.setString(2, address);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "update login_failure_address set failures = greatest(failures - 1, 0) where address = ?")) {
-                ps.setString(1, address);
-                return ps.executeUpdate();
-            }
+        QuarkusTransaction.requiringNew().run(() -> {
+            em.createQuery("delete from LoginFailure f where f.email = :email and f.address = :address")
+                    .setParameter("email", email).setParameter("address", address).executeUpdate();
+            em.createQuery("update LoginFailureAddress a set a.failures = greatest(a.failures - 1, 0) "
+                    + "where a.address = :address").setParameter("address", address).executeUpdate();
         });
     }
 
@@ -101,7 +94,7 @@ public class LoginThrottle {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, identity = "login-failure-purge")
     void purge() {
         try {
-            database.run(c -> perEmail.purge(c) + perAddress.purge(c));
+            QuarkusTransaction.requiringNew().call(() -> perEmail.purge(em) + perAddress.purge(em));
         } catch (RuntimeException e) {
             LOG.warnf("purging login failures skipped: %s", e.getMessage());
         }

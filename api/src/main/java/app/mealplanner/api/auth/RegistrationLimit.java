@@ -5,11 +5,12 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 
 import org.jboss.logging.Logger;
 
 import app.mealplanner.api.error.ApiException;
-import app.mealplanner.common.db.Database;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -39,20 +40,20 @@ public class RegistrationLimit {
         Duration purgeEvery();
     }
 
-    private final Database database;
+    private final EntityManager em;
     private final Config config;
     private final WindowCounter counter;
 
-    public RegistrationLimit(Database database, Config config) {
-        this.database = database;
+    public RegistrationLimit(EntityManager em, Config config) {
+        this.em = em;
         this.config = config;
-        this.counter = new WindowCounter("registration_count", List.of("address"), "registrations", config.window());
+        this.counter = new WindowCounter("registration_count", "RegistrationCount", List.of("address"), "registrations", config.window());
     }
 
     /** Counts a registration from {@code address}; throws 429 with Retry-After, counting nothing, over the limit. */
     public void count(String address) {
-        database.transaction(c -> {
-            WindowCounter.Count count = counter.increment(c, address);
+        QuarkusTransaction.requiringNew().run(() -> {
+            WindowCounter.Count count = counter.increment(em, address);
             if (count.value() > config.perAddress()) {
                 // thrown inside the transaction: it rolls back, so the refused registration is not counted
                 throw new ApiException(429, "too-many-registrations", "Too Many Requests", "At most "
@@ -60,7 +61,6 @@ public class RegistrationLimit {
                         + " min from one network; try again in " + count.secondsLeft() + " s.", null,
                         Map.of("Retry-After", String.valueOf(count.secondsLeft())));
             }
-            return null;
         });
     }
 
@@ -68,7 +68,7 @@ public class RegistrationLimit {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, identity = "registration-count-purge")
     void purge() {
         try {
-            database.run(counter::purge);
+            QuarkusTransaction.requiringNew().call(() -> counter.purge(em));
         } catch (RuntimeException e) {
             LOG.warnf("purging registration counts skipped: %s", e.getMessage());
         }

@@ -95,13 +95,13 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response database(DatabaseException e, UriInfo uri) {
-        if (e.unavailable()) {
-            LOG.warnf("database unavailable: %s", e.getCause().getMessage());
-            return Response.fromResponse(problem(503, "unavailable", "Service Unavailable",
-                    "The database is not reachable; try again shortly.", uri, null)).header("Retry-After", "5")
-                    .build();
-        }
-        return internal(e, uri);
+        return e.unavailable() ? unavailable(e, uri) : internal(e, uri);
+    }
+
+    private Response unavailable(Throwable e, UriInfo uri) {
+        LOG.warnf("database unavailable: %s", e.getMessage());
+        return Response.fromResponse(problem(503, "unavailable", "Service Unavailable",
+                "The database is not reachable; try again shortly.", uri, null)).header("Retry-After", "5").build();
     }
 
     @ServerExceptionMapper
@@ -129,7 +129,8 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e, UriInfo uri) {
-        return internal(e, uri);
+        // Hibernate and the transaction manager wrap the driver's and the pool's exceptions
+        return DatabaseException.causedByUnavailableDatabase(e) ? unavailable(e, uri) : internal(e, uri);
     }
 
     private Response internal(Throwable e, UriInfo uri) {

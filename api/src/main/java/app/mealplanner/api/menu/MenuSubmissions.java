@@ -19,12 +19,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import app.mealplanner.api.error.ApiException;
-import app.mealplanner.common.db.Database;
 import app.mealplanner.common.job.JobStatus;
 import app.mealplanner.common.job.MenuJob;
 import app.mealplanner.common.job.MenuJobs;
 import app.mealplanner.common.jobrunr.MenuJobQueue;
 import app.mealplanner.common.menu.MenuRequest;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Accepts a menu request. In one transaction, with the user's row locked so that the rules hold across
@@ -42,15 +42,12 @@ public class MenuSubmissions {
     public record Accepted(JobStatus status, boolean created) {
     }
 
-    private final Database database;
     private final MenuJobs jobs;
     private final MenuJobQueue queue;
     private final ObjectMapper json;
     private final LimitsConfig limits;
 
-    public MenuSubmissions(Database database, MenuJobs jobs, MenuJobQueue queue, ObjectMapper json,
-            LimitsConfig limits) {
-        this.database = database;
+    public MenuSubmissions(MenuJobs jobs, MenuJobQueue queue, ObjectMapper json, LimitsConfig limits) {
         this.jobs = jobs;
         this.queue = queue;
         this.json = json;
@@ -59,13 +56,14 @@ public class MenuSubmissions {
 
     public Accepted submit(UUID userId, MenuRequest request, String idempotencyKey) {
         String hash = hash(request);
-        Accepted accepted = database.transaction(c -> {
+        // committed (or rolled back, when a rule refuses it) before the enqueue below
+        Accepted accepted = QuarkusTransaction.requiringNew().call(() -> {
             if (idempotencyKey != null) {
-                if (!jobs.tryLockKey(c, userId, idempotencyKey)) {
+                if (!jobs.tryLockKey(userId, idempotencyKey)) {
                     throw new ApiException(409, "request-in-progress", "Conflict",
                             "A request with this Idempotency-Key is still being processed; retry shortly.");
                 }
-                Optional<MenuJob> previous = jobs.findByKey(c, userId, idempotencyKey);
+                Optional<MenuJob> previous = jobs.findByKey(userId, idempotencyKey);
                 if (previous.isPresent()) {
                     if (!previous.get().requestHash().equals(hash)) {
                         throw new ApiException(422, "idempotency-key-reused", "Unprocessable Content",
@@ -74,25 +72,26 @@ public class MenuSubmissions {
                     return new Accepted(previous.get().acceptedStatus(), false);
                 }
             }
-            if (!jobs.lockUser(c, userId)) {
+            if (!jobs.lockUser(userId)) {
                 // a valid token outlived its account
                 throw new ApiException(401, "unauthorized", "Unauthorized", "This account no longer exists.", null,
                         Map.of("WWW-Authenticate", "Bearer"));
             }
-            List<UUID> active = jobs.active(c, userId, limits.activePerUser());
+            List<UUID> active = jobs.active(userId, limits.activePerUser());
             if (active.size() >= limits.activePerUser()) {
                 throw new ApiException(409, "too-many-active-jobs", "Conflict", "You already have "
                         + active.size() + " menu job(s) queued or running (the limit is " + limits.activePerUser()
                         + "); wait for one to finish or cancel it.", active.get(0), Map.of());
             }
-            Optional<Instant> freesAt = jobs.quotaFreesAt(c, userId, limits.perHour());
+            Instant now = jobs.now();
+            Optional<Instant> freesAt = jobs.quotaFreesAt(userId, limits.perHour(), now);
             if (freesAt.isPresent()) {
-                long seconds = Math.max(1, Duration.between(jobs.now(c), freesAt.get()).toSeconds() + 1);
+                long seconds = Math.max(1, Duration.between(now, freesAt.get()).toSeconds() + 1);
                 throw new ApiException(429, "hourly-quota", "Too Many Requests", "At most " + limits.perHour()
                         + " menu requests per hour; the next one is possible in " + seconds + " s.", null,
                         Map.of("Retry-After", String.valueOf(seconds)));
             }
-            MenuJob job = jobs.insert(c, UUID.randomUUID(), userId, idempotencyKey, hash, request, traceparent());
+            MenuJob job = jobs.insert(UUID.randomUUID(), userId, idempotencyKey, hash, request, traceparent());
             return new Accepted(job.acceptedStatus(), true);
         });
         if (accepted.created()) {

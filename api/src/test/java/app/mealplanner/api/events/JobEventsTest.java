@@ -26,6 +26,7 @@ import app.mealplanner.common.job.MenuJobs;
 import app.mealplanner.common.job.Stage;
 import app.mealplanner.common.menu.Menu;
 import app.mealplanner.common.menu.Menus;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -305,10 +306,10 @@ class JobEventsTest {
     /** Stores a menu and SUCCEEDED, as a worker's first attempt does (starting it first if it is queued). */
     private long finish(UUID id) {
         MenuJob job = jobs.start(id, 1).orElseGet(() -> jobs.find(id).orElseThrow());
-        database.transaction(c -> {
-            UUID menuId = menus.store(c, id, job.userId(), job.request(),
+        QuarkusTransaction.requiringNew().call(() -> {
+            UUID menuId = menus.store(id, job.userId(), job.request(),
                     new Menu.Plan(Menu.SOURCE_CATALOG, null, List.of(), List.of(), List.of()), Menus.Usage.NONE);
-            return jobs.succeed(c, id, job.attempt(), menuId);
+            return jobs.succeed(id, job.attempt(), menuId);
         });
         return jobs.find(id).orElseThrow().version();
     }

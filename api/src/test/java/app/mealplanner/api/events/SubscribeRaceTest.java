@@ -26,6 +26,7 @@ import app.mealplanner.common.db.Database;
 import app.mealplanner.common.job.MenuJob;
 import app.mealplanner.common.job.MenuJobs;
 import app.mealplanner.common.menu.MenuRequest;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -130,16 +131,18 @@ class SubscribeRaceTest {
     private List<MenuJob> queuedJobs(int n) throws Exception {
         MenuRequest request = json.readValue(Api.VALID_REQUEST, MenuRequest.class);
         UUID user = UUID.randomUUID();
-        return database.transaction(c -> {
+        database.run(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "insert into app_user (id, email, password_hash) values (?, ?, 'x')")) {
                 ps.setObject(1, user);
                 ps.setString(2, "race-" + user + "@example.com");
-                ps.executeUpdate();
+                return ps.executeUpdate();
             }
+        });
+        return QuarkusTransaction.requiringNew().call(() -> {
             List<MenuJob> out = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                out.add(jobs.insert(c, UUID.randomUUID(), user, null, "hash", request));
+                out.add(jobs.insert(UUID.randomUUID(), user, null, "hash", request, null));
             }
             return out;
         });

@@ -23,6 +23,7 @@ import app.mealplanner.common.job.MenuJobs;
 import app.mealplanner.common.menu.Menu;
 import app.mealplanner.common.menu.Menus;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -108,10 +109,10 @@ class ListingTest {
         for (int i = 0; i < 3; i++) {
             UUID id = UUID.fromString(submit(token));
             MenuJob job = jobs.start(id, 1).orElseThrow();
-            menuIds.add(database.transaction(c -> {
-                UUID menuId = menus.store(c, id, job.userId(), job.request(),
+            menuIds.add(QuarkusTransaction.requiringNew().call(() -> {
+                UUID menuId = menus.store(id, job.userId(), job.request(),
                         new Menu.Plan(Menu.SOURCE_CATALOG, null, List.of(), List.of(), List.of()), Menus.Usage.NONE);
-                jobs.succeed(c, id, job.attempt(), menuId);
+                jobs.succeed(id, job.attempt(), menuId);
                 return menuId;
             }));
         }

@@ -25,6 +25,7 @@ import app.mealplanner.common.menu.MealType;
 import app.mealplanner.common.menu.Menu;
 import app.mealplanner.common.menu.Menus;
 import app.mealplanner.common.menu.Nutrition;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -86,9 +87,9 @@ class MenuExportTest {
                 item("salt", 2, "tsp", "spices", List.of(1, 2), true, "2 tsp salt"));
         Menu.Plan plan = new Menu.Plan(Menu.SOURCE_LLM, "gpt-4o-mini", days, list,
                 List.of("Day 2 repeats day 1's breakfast"));
-        menuId = database.transaction(c -> {
-            UUID stored = menus.store(c, jobId, job.userId(), job.request(), plan, Menus.Usage.NONE);
-            jobs.succeed(c, jobId, job.attempt(), stored);
+        menuId = QuarkusTransaction.requiringNew().call(() -> {
+            UUID stored = menus.store(jobId, job.userId(), job.request(), plan, Menus.Usage.NONE);
+            jobs.succeed(jobId, job.attempt(), stored);
             return stored;
         });
     }

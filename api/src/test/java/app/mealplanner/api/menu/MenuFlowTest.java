@@ -19,6 +19,7 @@ import app.mealplanner.common.db.Database;
 import app.mealplanner.common.job.MenuJobs;
 import app.mealplanner.common.menu.Menu;
 import app.mealplanner.common.menu.Menus;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -78,10 +79,10 @@ class MenuFlowTest {
                 .then().statusCode(202).extract().path("jobId");
         UUID jobId = UUID.fromString(id);
         var job = jobs.start(jobId, 1).orElseThrow();
-        UUID menuId = database.transaction(c -> {
-            UUID stored = menus.store(c, jobId, job.userId(), job.request(),
+        UUID menuId = QuarkusTransaction.requiringNew().call(() -> {
+            UUID stored = menus.store(jobId, job.userId(), job.request(),
                     new Menu.Plan(Menu.SOURCE_CATALOG, null, List.of(), List.of(), List.of()), Menus.Usage.NONE);
-            jobs.succeed(c, jobId, job.attempt(), stored);
+            jobs.succeed(jobId, job.attempt(), stored);
             return stored;
         });
 

@@ -3,7 +3,10 @@ package app.mealplanner.common.db;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 
-/** An unchecked SQL failure; {@link #unavailable()} tells a down database from a bug. */
+/**
+ * An unchecked SQL failure; {@link #unavailable()} tells a down database from a bug, and
+ * {@link #causedByUnavailableDatabase} does for any exception with an SQL cause.
+ */
 public class DatabaseException extends RuntimeException {
 
     private final boolean unavailable;
@@ -14,11 +17,31 @@ public class DatabaseException extends RuntimeException {
     }
 
     public static DatabaseException of(SQLException e) {
+        boolean unavailable = unavailable(e);
+        return new DatabaseException(unavailable ? "database unavailable" : "database error", e, unavailable);
+    }
+
+    /**
+     * Whether {@code failure} (say, Hibernate's or the transaction manager's exception) was caused by a
+     * database that could not be reached: connection refused or lost, shutting down, pool timeout.
+     */
+    public static boolean causedByUnavailableDatabase(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException e && unavailable(e)) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static boolean unavailable(SQLException e) {
         String state = e.getSQLState();
-        boolean unavailable = e instanceof SQLTransientConnectionException
+        return e instanceof SQLTransientConnectionException
                 || (state != null && (state.startsWith("08") || state.startsWith("57P")))
                 || (e.getMessage() != null && e.getMessage().contains("Acquisition timeout"));
-        return new DatabaseException(unavailable ? "database unavailable" : "database error", e, unavailable);
     }
 
     /** The database could not be reached (connection refused, lost, shutting down, pool timeout). */

@@ -1,19 +1,17 @@
 package app.mealplanner.common.job;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import app.mealplanner.common.db.Database;
 import app.mealplanner.common.menu.Menu;
 
 /**
@@ -27,6 +25,7 @@ public class MenuJobDays {
 
     /** Model tokens spent; added to the job's totals. */
     public record Tokens(long prompt, long completion) {
+
         public static final Tokens NONE = new Tokens(0, 0);
 
         public Tokens plus(Tokens other) {
@@ -38,118 +37,84 @@ public class MenuJobDays {
         }
     }
 
-    private final Database database;
+    private final MenuJobs jobs;
     private final ObjectMapper json;
 
-    public MenuJobDays(Database database, ObjectMapper json) {
-        this.database = database;
+    public MenuJobDays(MenuJobs jobs, ObjectMapper json) {
+        this.jobs = jobs;
         this.json = json;
     }
 
-    /** Removes the days earlier attempts stored: this attempt writes its own. */
-    public void discardEarlierAttempts(Connection c, UUID jobId, int attempt) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("delete from menu_job_day where job_id = ? and attempt < ?")) {
-            ps.setObject(1, jobId);
-            ps.setInt(2, attempt);
-            ps.executeUpdate();
-        }
+    /** Removes the days earlier attempts stored, in the caller's transaction: this attempt writes its own. */
+    @Transactional(TxType.MANDATORY)
+    public void discardEarlierAttempts(UUID jobId, int attempt) {
+        em().createQuery("delete from MenuJobDayEntity d where d.jobId = :job and d.attempt < :attempt")
+                .setParameter("job", jobId).setParameter("attempt", attempt).executeUpdate();
     }
 
     /**
      * Stores a validated day of the attempt, moves the job's progress and adds the tokens spent since the
-     * last write, in one transaction; false (nothing stored) when the job is no longer RUNNING in this
-     * attempt. Storing the same day again replaces it.
+     * last write, in one transaction with the job's row locked ({@code PESSIMISTIC_WRITE}); false (nothing
+     * stored) when the job is no longer RUNNING in this attempt. Storing the same day again replaces it
+     * (one native {@code INSERT … ON CONFLICT} on the day's key).
      */
+    @Transactional
     public boolean store(UUID jobId, int attempt, Menu.Day day, int progress, Tokens tokens) {
-        String body = toJson(day);
-        return database.transaction(c -> {
-            if (!lockRunning(c, jobId, attempt)) {
-                return false;
-            }
-            try (PreparedStatement ps = c.prepareStatement("insert into menu_job_day (job_id, attempt, day, body) "
-                    + "values (?, ?, ?, ?::jsonb) on conflict (job_id, day) do update set attempt = excluded.attempt, "
-                    + "body = excluded.body, created_at = now()")) {
-                ps.setObject(1, jobId);
-                ps.setInt(2, attempt);
-                ps.setInt(3, day.day());
-                ps.setString(4, body);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("update menu_job set days_ready = (select count(*) "
-                    + "from menu_job_day where job_id = ? and attempt = ?), progress = greatest(progress, ?), "
-                    + "prompt_tokens = prompt_tokens + ?, completion_tokens = completion_tokens + ? where id = ?")) {
-                ps.setObject(1, jobId);
-                ps.setInt(2, attempt);
-                ps.setInt(3, progress);
-                ps.setLong(4, tokens.prompt());
-                ps.setLong(5, tokens.completion());
-                ps.setObject(6, jobId);
-                ps.executeUpdate();
-            }
-            return true;
-        });
+        EntityManager em = em();
+        boolean running = !em.createQuery("select j.id from MenuJobEntity j where j.id = :id and j.status = "
+                + "app.mealplanner.common.job.JobState.RUNNING and j.attempt = :attempt")
+                .setParameter("id", jobId).setParameter("attempt", attempt)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList().isEmpty();
+        if (!running) {
+            return false;
+        }
+        em.createNativeQuery("insert into menu_job_day (job_id, attempt, day, body) values (?1, ?2, ?3, cast(?4 as jsonb)) "
+                + "on conflict (job_id, day) do update set attempt = excluded.attempt, body = excluded.body, "
+                + "created_at = now()")
+                .setParameter(1, jobId).setParameter(2, attempt).setParameter(3, (short) day.day())
+                .setParameter(4, toJson(day)).executeUpdate();
+        em.createQuery("update MenuJobEntity j set j.daysReady = (select count(d) from MenuJobDayEntity d "
+                + "where d.jobId = :id and d.attempt = :attempt), j.progress = greatest(j.progress, :progress), "
+                + "j.promptTokens = j.promptTokens + :prompt, j.completionTokens = j.completionTokens + :completion "
+                + "where j.id = :id")
+                .setParameter("id", jobId).setParameter("attempt", attempt).setParameter("progress", (short) progress)
+                .setParameter("prompt", (int) tokens.prompt()).setParameter("completion", (int) tokens.completion())
+                .executeUpdate();
+        return true;
     }
 
     /**
      * Adds tokens spent by calls whose work was not stored as a day (a failed attempt, a catalog fallback),
      * while the job still runs this attempt (a cancelled job stores nothing more).
      */
+    @Transactional
     public void addTokens(UUID jobId, int attempt, Tokens tokens) {
         if (tokens.isZero()) {
             return;
         }
-        database.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("update menu_job set prompt_tokens = prompt_tokens + ?, "
-                    + "completion_tokens = completion_tokens + ? where id = ? and status = 'RUNNING' and attempt = ?")) {
-                ps.setLong(1, tokens.prompt());
-                ps.setLong(2, tokens.completion());
-                ps.setObject(3, jobId);
-                ps.setInt(4, attempt);
-                return ps.executeUpdate();
-            }
-        });
+        jobs.update("promptTokens = promptTokens + ?1, completionTokens = completionTokens + ?2 where id = ?3 "
+                + "and status = app.mealplanner.common.job.JobState.RUNNING and attempt = ?4",
+                (int) tokens.prompt(), (int) tokens.completion(), jobId, attempt);
     }
 
     /** The tokens the job's model calls have cost so far, over all its attempts. */
+    @Transactional
     public Tokens tokens(UUID jobId) {
-        return database.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "select prompt_tokens, completion_tokens from menu_job where id = ?")) {
-                ps.setObject(1, jobId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? new Tokens(rs.getLong(1), rs.getLong(2)) : Tokens.NONE;
-                }
-            }
-        });
+        return em().createQuery("select j.promptTokens, j.completionTokens from MenuJobEntity j where j.id = :id",
+                Object[].class).setParameter("id", jobId).getResultStream().findFirst()
+                .map(row -> new Tokens((Integer) row[0], (Integer) row[1])).orElse(Tokens.NONE);
     }
 
     /** The days the attempt has stored so far, in day order. */
+    @Transactional
     public List<Menu.Day> ofAttempt(UUID jobId, int attempt) {
-        return database.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "select body from menu_job_day where job_id = ? and attempt = ? order by day")) {
-                ps.setObject(1, jobId);
-                ps.setInt(2, attempt);
-                List<Menu.Day> days = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        days.add(fromJson(rs.getString(1)));
-                    }
-                }
-                return days;
-            }
-        });
+        return em().createQuery("select d.body from MenuJobDayEntity d where d.jobId = :job and d.attempt = :attempt "
+                + "order by d.day", Menu.Day.class)
+                .setParameter("job", jobId).setParameter("attempt", attempt).getResultList();
     }
 
-    private static boolean lockRunning(Connection c, UUID jobId, int attempt) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "select 1 from menu_job where id = ? and status = 'RUNNING' and attempt = ? for update")) {
-            ps.setObject(1, jobId);
-            ps.setInt(2, attempt);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
+    private EntityManager em() {
+        return jobs.getEntityManager();
     }
 
     private String toJson(Menu.Day day) {
@@ -157,14 +122,6 @@ public class MenuJobDays {
             return json.writeValueAsString(day);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a day always serialises", e);
-        }
-    }
-
-    private Menu.Day fromJson(String text) {
-        try {
-            return json.readValue(text, Menu.Day.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored day is unreadable", e);
         }
     }
 }

@@ -1,76 +1,65 @@
 package app.mealplanner.common.job;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.hibernate.jpa.HibernateHints;
 
-import app.mealplanner.common.db.Database;
+import app.mealplanner.common.db.Sql;
 import app.mealplanner.common.menu.MenuRequest;
+import io.quarkus.hibernate.orm.panache.PanacheQuery;
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Parameters;
 
 /**
- * Reads and moves {@code menu_job} rows. Every transition names the states it may start from, so a
- * late or repeated step (at-least-once delivery) cannot move a final job, and the attempt it belongs to
- * (JobRunr's count: attempt n follows n - 1 failures), so that a step of one attempt cannot move the row
- * of another: a late retry decision about attempt 1 leaves attempt 2 running. Cancelling is the one
+ * Reads and moves {@code menu_job} rows (Panache repository of {@link MenuJobEntity}). Every transition is
+ * an HQL update that names the states it may start from, so a late or repeated step (at-least-once
+ * delivery) cannot move a final job, and the attempt it belongs to (JobRunr's count: attempt n follows
+ * n - 1 failures), so that a step of one attempt cannot move the row of another: a late retry decision
+ * about attempt 1 leaves attempt 2 running. Each reports whether it moved the row. Cancelling is the one
  * transition of the job as a whole.
+ *
+ * <p>Rows are read read-only (no snapshot for dirty checking: nothing here changes a loaded entity) and
+ * handed out as {@link MenuJob} records. Every method joins the caller's transaction or runs in its own.
  */
 @ApplicationScoped
-public class MenuJobs {
+@Transactional
+public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
 
-    static final String COLUMNS = "id, user_id, idempotency_key, request_hash, request, status, stage, progress, "
-            + "attempt, error_code, error_message, menu_id, created_at, started_at, finished_at, next_attempt_at, version, "
-            + "traceparent, days_ready, days_total";
+    /** HQL names the states by their enum constants. */
+    private static final String S = "app.mealplanner.common.job.JobState.";
+    private static final String G = "app.mealplanner.common.job.Stage.";
 
-    private final Database database;
-    private final ObjectMapper json;
-
-    public MenuJobs(Database database, ObjectMapper json) {
-        this.database = database;
-        this.json = json;
-    }
-
-    /** Inserts a QUEUED job on the caller's connection (part of its transaction) and returns it. */
-    public MenuJob insert(Connection c, UUID id, UUID userId, String idempotencyKey, String requestHash,
-            MenuRequest request) throws SQLException {
-        return insert(c, id, userId, idempotencyKey, requestHash, request, null);
-    }
-
-    /** The same, recording the W3C {@code traceparent} of the request that created the job. */
-    public MenuJob insert(Connection c, UUID id, UUID userId, String idempotencyKey, String requestHash,
-            MenuRequest request, String traceparent) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into menu_job (id, user_id, idempotency_key, "
-                + "request_hash, request, traceparent) values (?, ?, ?, ?, ?::jsonb, ?) returning " + COLUMNS)) {
-            ps.setObject(1, id);
-            ps.setObject(2, userId);
-            ps.setString(3, idempotencyKey);
-            ps.setString(4, requestHash);
-            ps.setString(5, toJson(request));
-            ps.setString(6, traceparent);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return read(rs);
-            }
-        }
+    /** Inserts a QUEUED job in the caller's transaction and returns it as the database filled it. */
+    @Transactional(TxType.MANDATORY)
+    public MenuJob insert(UUID id, UUID userId, String idempotencyKey, String requestHash, MenuRequest request,
+            String traceparent) {
+        MenuJobEntity job = new MenuJobEntity();
+        job.id = id;
+        job.userId = userId;
+        job.idempotencyKey = idempotencyKey;
+        job.requestHash = requestHash;
+        job.request = request;
+        job.traceparent = traceparent;
+        persistAndFlush(job); // the insert returns created_at, version and days_total
+        return job.toRecord();
     }
 
     public Optional<MenuJob> find(UUID id) {
-        return database.run(c -> find(c, "select " + COLUMNS + " from menu_job where id = ?", id));
+        return one(readOnly(find("id", id)));
     }
 
     /** The job if it belongs to {@code userId}; another user's job is as absent as a missing one. */
     public Optional<MenuJob> findOwned(UUID id, UUID userId) {
-        return database.run(c -> find(c, "select " + COLUMNS + " from menu_job where id = ? and user_id = ?", id,
-                userId));
+        return one(readOnly(find("id = ?1 and userId = ?2", id, userId)));
     }
 
     /** A job's version and status: all a conditional GET needs to answer 304. */
@@ -78,292 +67,193 @@ public class MenuJobs {
     }
 
     public Optional<Version> versionOwned(UUID id, UUID userId) {
-        return database.run(c -> {
-            try (PreparedStatement ps = prepare(c, "select version, status from menu_job where id = ? and user_id = ?",
-                    id, userId); ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Version(rs.getLong(1), JobState.valueOf(rs.getString(2))))
-                        : Optional.<Version>empty();
-            }
-        });
+        return find("id = ?1 and userId = ?2", id, userId).project(Version.class).firstResultOptional();
     }
-
-    private static final String START = "update menu_job set status = 'RUNNING', stage = 'planning', progress = 10, "
-            + "days_ready = 0, attempt = %s, started_at = coalesce(started_at, now()), next_attempt_at = null, "
-            + "error_code = null, error_message = null where id = ? and status in ('QUEUED', 'RUNNING') %s returning " + COLUMNS;
 
     /**
      * Marks the job RUNNING in {@code attempt}; empty when the job is final or this or a later attempt
      * already started (a stale delivery: nothing to do). Clears the error of the attempt before.
      */
     public Optional<MenuJob> start(UUID id, int attempt) {
-        return database.run(c -> find(c, START.formatted("?", "and attempt < ?"), attempt, id, attempt));
+        int moved = update("status = " + S + "RUNNING, stage = " + G + "PLANNING, progress = 10, daysReady = 0, attempt = :attempt, "
+                + "startedAt = coalesce(startedAt, current_timestamp), nextAttemptAt = null, errorCode = null, "
+                + "errorMessage = null where id = :id and status in (" + S + "QUEUED, " + S + "RUNNING) and attempt < :attempt",
+                Parameters.with("id", id).and("attempt", attempt));
+        return moved == 1 ? find(id) : Optional.empty();
     }
 
     /** Marks the job RUNNING in the attempt after its last one (a run that JobRunr did not count). */
     public Optional<MenuJob> start(UUID id) {
-        return database.run(c -> find(c, START.formatted("attempt + 1", ""), id));
+        int moved = update("status = " + S + "RUNNING, stage = " + G + "PLANNING, progress = 10, daysReady = 0, attempt = attempt + 1, "
+                + "startedAt = coalesce(startedAt, current_timestamp), nextAttemptAt = null, errorCode = null, "
+                + "errorMessage = null where id = ?1 and status in (" + S + "QUEUED, " + S + "RUNNING)", id);
+        return moved == 1 ? find(id) : Optional.empty();
     }
 
     /** Moves stage and progress of a running attempt; false when the row is no longer RUNNING in it. */
     public boolean progress(UUID id, int attempt, Stage stage, int progress) {
-        return database.run(c -> progress(c, id, attempt, stage, progress));
-    }
-
-    /** The same on a connection the caller holds (several steps in one borrow). */
-    public boolean progress(Connection c, UUID id, int attempt, Stage stage, int progress) throws SQLException {
-        return update(c, "update menu_job set stage = ?, progress = ? where id = ? and status = 'RUNNING' "
-                + "and attempt = ?", stage.value(), progress, id, attempt) == 1;
+        return update("stage = ?1, progress = ?2 where id = ?3 and status = " + S + "RUNNING and attempt = ?4", stage,
+                (short) progress, id, attempt) == 1;
     }
 
     /**
-     * Locks the user's row until the caller's transaction ends: per-user rules hold across api pods. False
-     * when the user does not exist (any more).
+     * Locks the user's row ({@code PESSIMISTIC_WRITE}) until the caller's transaction ends: per-user rules
+     * hold across api pods. False when the user does not exist (any more).
      */
-    public boolean lockUser(Connection c, UUID userId) throws SQLException {
-        try (PreparedStatement ps = prepare(c, "select 1 from app_user where id = ? for update", userId);
-                ResultSet rs = ps.executeQuery()) {
-            return rs.next();
-        }
+    @Transactional(TxType.MANDATORY)
+    public boolean lockUser(UUID userId) {
+        return !getEntityManager().createQuery("select u.id from AppUser u where u.id = :id")
+                .setParameter("id", userId)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultList().isEmpty();
     }
 
     /** Takes a transaction-scoped lock on (user, key) without waiting; false when another request holds it. */
-    public boolean tryLockKey(Connection c, UUID userId, String idempotencyKey) throws SQLException {
-        try (PreparedStatement ps = prepare(c, "select pg_try_advisory_xact_lock(hashtextextended(?, 0))",
-                userId + "/" + idempotencyKey); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
+    @Transactional(TxType.MANDATORY)
+    public boolean tryLockKey(UUID userId, String idempotencyKey) {
+        return Sql.tryTransactionLock(getEntityManager(), userId + "/" + idempotencyKey);
     }
 
-    public Optional<MenuJob> findByKey(Connection c, UUID userId, String idempotencyKey) throws SQLException {
-        return find(c, "select " + COLUMNS + " from menu_job where user_id = ? and idempotency_key = ?", userId,
-                idempotencyKey);
+    @Transactional(TxType.MANDATORY)
+    public Optional<MenuJob> findByKey(UUID userId, String idempotencyKey) {
+        return one(readOnly(find("userId = ?1 and idempotencyKey = ?2", userId, idempotencyKey)));
     }
 
     /** The user's QUEUED or RUNNING jobs, oldest first, at most {@code limit}. */
-    public java.util.List<UUID> active(Connection c, UUID userId, int limit) throws SQLException {
-        java.util.List<UUID> ids = new java.util.ArrayList<>();
-        try (PreparedStatement ps = prepare(c, "select id from menu_job where user_id = ? "
-                + "and status in ('QUEUED', 'RUNNING') order by created_at limit ?", userId, limit);
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                ids.add(rs.getObject(1, UUID.class));
-            }
-        }
-        return ids;
+    @Transactional(TxType.MANDATORY)
+    public List<UUID> active(UUID userId, int limit) {
+        return getEntityManager().createQuery("select j.id from MenuJobEntity j where j.userId = :user "
+                + "and j.status in (" + S + "QUEUED, " + S + "RUNNING) order by j.createdAt", UUID.class)
+                .setParameter("user", userId)
+                .setMaxResults(limit)
+                .getResultList();
     }
 
     /**
-     * When the user may submit again under a rolling hourly quota of {@code perHour}: empty while fewer
-     * than {@code perHour} requests were accepted in the last hour, otherwise the moment the oldest of
-     * the last {@code perHour} leaves the window.
+     * When the user may submit again under a rolling hourly quota of {@code perHour}, on the database's
+     * clock {@code now}: empty while fewer than {@code perHour} requests were accepted in the last hour,
+     * otherwise the moment the oldest of the last {@code perHour} leaves the window.
      */
-    public Optional<Instant> quotaFreesAt(Connection c, UUID userId, int perHour) throws SQLException {
-        try (PreparedStatement ps = prepare(c, "select created_at + interval '1 hour' from menu_job "
-                + "where user_id = ? and created_at > now() - interval '1 hour' "
-                + "order by created_at desc offset ? limit 1", userId, perHour - 1);
-                ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
-        }
+    @Transactional(TxType.MANDATORY)
+    public Optional<Instant> quotaFreesAt(UUID userId, int perHour, Instant now) {
+        return getEntityManager().createQuery("select j.createdAt from MenuJobEntity j where j.userId = :user "
+                + "and j.createdAt > :since order by j.createdAt desc", Instant.class)
+                .setParameter("user", userId)
+                .setParameter("since", now.minus(java.time.Duration.ofHours(1)))
+                .setFirstResult(perHour - 1)
+                .setMaxResults(1)
+                .getResultStream().findFirst()
+                .map(createdAt -> createdAt.plus(java.time.Duration.ofHours(1)));
     }
 
     /** Jobs QUEUED before this one (by creation time), plus one: 1 means next. */
     public int queuePosition(UUID id) {
-        return database.run(c -> {
-            try (PreparedStatement ps = prepare(c, "select count(*) + 1 from menu_job where status = 'QUEUED' "
-                    + "and created_at < (select created_at from menu_job where id = ?)", id);
-                    ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        });
+        return Math.toIntExact(getEntityManager().createQuery("select count(j) + 1 from MenuJobEntity j "
+                + "where j.status = " + S + "QUEUED and j.createdAt < (select o.createdAt from MenuJobEntity o where o.id = :id)",
+                Long.class).setParameter("id", id).getSingleResult());
     }
 
     /**
      * The median run time of the last 100 jobs that succeeded in the past hour, and how many jobs the
-     * running JobRunr servers can run at once; empty when nothing finished recently.
+     * running JobRunr servers can run at once; empty when nothing finished recently. Native: a percentile
+     * over a subquery, and JobRunr's own table.
      */
     public Optional<double[]> recentMedianSecondsAndCapacity() {
-        return database.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("select (select percentile_cont(0.5) within group "
-                    + "(order by extract(epoch from finished_at - started_at)) from (select started_at, finished_at "
-                    + "from menu_job where status = 'SUCCEEDED' and finished_at > now() - interval '1 hour' "
-                    + "order by finished_at desc limit 100) recent), "
-                    + "(select coalesce(sum(workerpoolsize), 0) from jobrunr_backgroundjobservers where running = 1)");
-                    ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                double median = rs.getDouble(1);
-                return rs.wasNull() ? Optional.<double[]>empty() : Optional.of(new double[] {median, rs.getDouble(2)});
-            }
-        });
+        Object[] row = (Object[]) getEntityManager().createNativeQuery("select (select percentile_cont(0.5) within group "
+                + "(order by extract(epoch from finished_at - started_at)) from (select started_at, finished_at "
+                + "from menu_job where status = 'SUCCEEDED' and finished_at > now() - interval '1 hour' "
+                + "order by finished_at desc limit 100) recent), "
+                + "(select coalesce(sum(workerpoolsize), 0) from jobrunr_backgroundjobservers where running = 1)")
+                .getSingleResult();
+        return row[0] == null ? Optional.empty()
+                : Optional.of(new double[] {((Number) row[0]).doubleValue(), ((Number) row[1]).doubleValue()});
     }
 
     /** Current rows of the given jobs (to re-send states after a lost LISTEN connection). */
-    public java.util.List<MenuJob> findAll(java.util.Collection<UUID> ids) {
+    public List<MenuJob> findAll(Collection<UUID> ids) {
         if (ids.isEmpty()) {
-            return java.util.List.of();
+            return List.of();
         }
-        return database.run(c -> {
-            java.util.List<MenuJob> out = new java.util.ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from menu_job where id = any(?)")) {
-                ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(read(rs));
-                    }
-                }
-            }
-            return out;
-        });
+        return readOnly(find("id in ?1", ids)).stream().map(MenuJobEntity::toRecord).toList();
     }
 
     /** The database's clock, so that waits are computed on one clock. */
-    public Instant now(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select now()"); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getTimestamp(1).toInstant();
-        }
+    @Transactional(TxType.MANDATORY)
+    public Instant now() {
+        return getEntityManager().createQuery("select current_instant", Instant.class).getSingleResult();
     }
 
     /**
      * One page of the user's jobs, newest first, strictly after the keyset position
      * {@code (beforeCreatedAt, beforeId)} when given; {@code status} filters when not null.
      */
-    public java.util.List<MenuJob> page(UUID userId, JobState status, Instant beforeCreatedAt, UUID beforeId,
-            int limit) {
-        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from menu_job where user_id = ?");
-        java.util.List<Object> args = new java.util.ArrayList<>(java.util.List.of(userId));
+    public List<MenuJob> page(UUID userId, JobState status, Instant beforeCreatedAt, UUID beforeId, int limit) {
+        StringBuilder hql = new StringBuilder("userId = :user");
+        Parameters params = Parameters.with("user", userId);
         if (status != null) {
-            sql.append(" and status = ?");
-            args.add(status.name());
+            hql.append(" and status = :status");
+            params.and("status", status);
         }
         if (beforeCreatedAt != null) {
-            sql.append(" and (created_at, id) < (?, ?)");
-            args.add(Timestamp.from(beforeCreatedAt));
-            args.add(beforeId);
+            hql.append(" and (createdAt < :at or (createdAt = :at and id < :id))");
+            params.and("at", beforeCreatedAt).and("id", beforeId);
         }
-        sql.append(" order by created_at desc, id desc limit ?");
-        args.add(limit);
-        return database.run(c -> {
-            java.util.List<MenuJob> out = new java.util.ArrayList<>();
-            try (PreparedStatement ps = prepare(c, sql.toString(), args.toArray()); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(read(rs));
-                }
-            }
-            return out;
-        });
+        hql.append(" order by createdAt desc, id desc");
+        return readOnly(find(hql.toString(), params)).range(0, limit - 1).stream().map(MenuJobEntity::toRecord)
+                .toList();
     }
 
     /**
-     * Marks the job SUCCEEDED with its menu, on the caller's connection (the transaction storing the menu);
-     * false when the row is no longer RUNNING in this attempt (cancelled, or the job moved on without it).
+     * Marks the job SUCCEEDED with its menu, in the caller's transaction (the one storing the menu); false
+     * when the row is no longer RUNNING in this attempt (cancelled, or the job moved on without it).
      */
-    public boolean succeed(Connection c, UUID id, int attempt, UUID menuId) throws SQLException {
-        return update(c, "update menu_job set status = 'SUCCEEDED', stage = 'done', progress = 100, days_ready = days_total, "
-                + "menu_id = ?, "
-                + "finished_at = now(), next_attempt_at = null, error_code = null, error_message = null "
-                + "where id = ? and status = 'RUNNING' and attempt = ?", menuId, id, attempt) == 1;
+    @Transactional(TxType.MANDATORY)
+    public boolean succeed(UUID id, int attempt, UUID menuId) {
+        return update("status = " + S + "SUCCEEDED, stage = " + G + "DONE, progress = 100, daysReady = daysTotal, menuId = ?1, "
+                + "finishedAt = current_timestamp, nextAttemptAt = null, errorCode = null, errorMessage = null "
+                + "where id = ?2 and status = " + S + "RUNNING and attempt = ?3", menuId, id, attempt) == 1;
     }
 
     /** Records why a running attempt failed; the status moves when JobRunr decides (retry or give up). */
-    public void recordError(UUID id, int attempt, String code, String message) {
-        database.run(c -> update(c, "update menu_job set error_code = ?, error_message = ? "
-                + "where id = ? and status = 'RUNNING' and attempt = ?", code, message, id, attempt));
+    public boolean recordError(UUID id, int attempt, String code, String message) {
+        return update("errorCode = ?1, errorMessage = ?2 where id = ?3 and status = " + S + "RUNNING and attempt = ?4", code,
+                message, id, attempt) == 1;
     }
 
     /**
      * Back to QUEUED after {@code attempt} failed, waiting for JobRunr's next attempt at
-     * {@code nextAttemptAt}; nothing when a later attempt already started.
+     * {@code nextAttemptAt}; nothing (false) when a later attempt already started.
      */
-    public void awaitRetry(UUID id, int attempt, Instant nextAttemptAt) {
-        database.run(c -> update(c, "update menu_job set status = 'QUEUED', stage = 'queued', progress = 0, "
-                + "attempt = greatest(attempt, ?), next_attempt_at = ? "
-                + "where id = ? and status in ('QUEUED', 'RUNNING') and attempt <= ?",
-                attempt, Timestamp.from(nextAttemptAt), id, attempt));
+    public boolean awaitRetry(UUID id, int attempt, Instant nextAttemptAt) {
+        return update("status = " + S + "QUEUED, stage = " + G + "QUEUED, progress = 0, attempt = greatest(attempt, :attempt), "
+                + "nextAttemptAt = :at where id = :id and status in (" + S + "QUEUED, " + S + "RUNNING) and attempt <= :attempt",
+                Parameters.with("attempt", attempt).and("at", nextAttemptAt).and("id", id)) == 1;
     }
 
     /**
      * FAILED for good after {@code attempt}; keeps the error that attempt recorded, otherwise stores the
-     * given one. Nothing when a later attempt already started.
+     * given one. Nothing (false) when a later attempt already started.
      */
-    public void fail(UUID id, int attempt, String code, String message) {
-        database.run(c -> update(c, "update menu_job set status = 'FAILED', finished_at = now(), "
-                + "next_attempt_at = null, "
-                + "error_code = case when attempt = ? and error_code is not null then error_code else ? end, "
-                + "error_message = case when attempt = ? and error_code is not null then error_message else ? end, "
-                + "attempt = greatest(attempt, ?) where id = ? and status in ('QUEUED', 'RUNNING') and attempt <= ?",
-                attempt, code, attempt, message, attempt, id, attempt));
+    public boolean fail(UUID id, int attempt, String code, String message) {
+        return update("status = " + S + "FAILED, finishedAt = current_timestamp, nextAttemptAt = null, "
+                + "errorCode = case when attempt = :attempt and errorCode is not null then errorCode else :code end, "
+                + "errorMessage = case when attempt = :attempt and errorCode is not null then errorMessage else :message end, "
+                + "attempt = greatest(attempt, :attempt) "
+                + "where id = :id and status in (" + S + "QUEUED, " + S + "RUNNING) and attempt <= :attempt",
+                Parameters.with("attempt", attempt).and("code", code).and("message", message).and("id", id)) == 1;
     }
 
     /** Cancels the job unless it is final; true when this call cancelled it. */
     public boolean cancel(UUID id) {
-        return database.run(c -> update(c, "update menu_job set status = 'CANCELLED', finished_at = now(), "
-                + "next_attempt_at = null where id = ? and status in ('QUEUED', 'RUNNING')", id)) == 1;
+        return update("status = " + S + "CANCELLED, finishedAt = current_timestamp, nextAttemptAt = null "
+                + "where id = ?1 and status in (" + S + "QUEUED, " + S + "RUNNING)", id) == 1;
     }
 
-    static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = prepare(c, sql, args)) {
-            return ps.executeUpdate();
-        }
+    private static PanacheQuery<MenuJobEntity> readOnly(PanacheQuery<MenuJobEntity> query) {
+        return query.withHint(HibernateHints.HINT_READ_ONLY, true);
     }
 
-    Optional<MenuJob> find(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-        }
-    }
-
-    static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(sql);
-        for (int i = 0; i < args.length; i++) {
-            ps.setObject(i + 1, args[i]);
-        }
-        return ps;
-    }
-
-    MenuJob read(ResultSet rs) throws SQLException {
-        return new MenuJob(
-                rs.getObject("id", UUID.class),
-                rs.getObject("user_id", UUID.class),
-                rs.getString("idempotency_key"),
-                rs.getString("request_hash"),
-                fromJson(rs.getString("request")),
-                JobState.valueOf(rs.getString("status")),
-                Stage.of(rs.getString("stage")),
-                rs.getInt("progress"),
-                rs.getInt("attempt"),
-                rs.getString("error_code"),
-                rs.getString("error_message"),
-                rs.getObject("menu_id", UUID.class),
-                instant(rs, "created_at"),
-                instant(rs, "started_at"),
-                instant(rs, "finished_at"),
-                instant(rs, "next_attempt_at"),
-                rs.getLong("version"),
-                rs.getString("traceparent"),
-                rs.getInt("days_ready"),
-                rs.getInt("days_total"));
-    }
-
-    static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp ts = rs.getTimestamp(column);
-        return ts == null ? null : ts.toInstant();
-    }
-
-    private String toJson(MenuRequest request) {
-        try {
-            return json.writeValueAsString(request);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a MenuRequest always serialises", e);
-        }
-    }
-
-    private MenuRequest fromJson(String text) {
-        try {
-            return json.readValue(text, MenuRequest.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored request is not a MenuRequest", e);
-        }
+    private static Optional<MenuJob> one(PanacheQuery<MenuJobEntity> query) {
+        return query.firstResultOptional().map(MenuJobEntity::toRecord);
     }
 }

@@ -18,10 +18,13 @@ import org.jobrunr.utils.mapper.JsonMapper;
 import org.jobrunr.utils.mapper.jackson.JacksonJsonMapper;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.DataSource;
 
 /**
- * JobRunr wiring both apps share (DESIGN §8): the storage provider on our datasource, JobRunr's own Jackson
- * mapper (it reconfigures the ObjectMapper it is given, so it never gets Quarkus's) and the scheduler.
+ * JobRunr wiring both apps share (DESIGN §8): the storage provider on the {@code jobrunr} datasource (the
+ * same database, without JTA: JobRunr commits its own connections, and none of them may join an
+ * application transaction), JobRunr's own Jackson mapper (it reconfigures the ObjectMapper it is given,
+ * so it never gets Quarkus's) and the scheduler.
  */
 public class JobRunrStorage {
 
@@ -36,7 +39,7 @@ public class JobRunrStorage {
 
     @Produces
     @Singleton
-    StorageProvider storageProvider(AgroalDataSource dataSource, JsonMapper jsonMapper) {
+    StorageProvider storageProvider(@DataSource("jobrunr") AgroalDataSource dataSource, JsonMapper jsonMapper) {
         try (Connection lock = dataSource.getConnection(); Statement st = lock.createStatement()) {
             st.execute("select pg_advisory_lock(" + MIGRATION_LOCK + ")");
             try {

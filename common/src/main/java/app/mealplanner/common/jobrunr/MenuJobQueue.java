@@ -2,18 +2,19 @@ package app.mealplanner.common.jobrunr;
 
 import static org.jobrunr.scheduling.JobBuilder.aJob;
 
-import java.sql.PreparedStatement;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 
 import org.jboss.logging.Logger;
 import org.jobrunr.scheduling.JobRequestScheduler;
 
-import app.mealplanner.common.db.Database;
+import app.mealplanner.common.db.Sql;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import app.mealplanner.common.job.MenuJobRequest;
 import app.mealplanner.common.menu.MenuRequest;
 
@@ -36,14 +37,14 @@ public class MenuJobQueue {
     public static final String WAKEUP_CHANNEL = "jobrunr_wakeup";
 
     private final JobRequestScheduler scheduler;
-    private final Database database;
+    private final EntityManager em;
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final Semaphore wakeupAsked = new Semaphore(0);
     private volatile Thread waker;
 
-    public MenuJobQueue(JobRequestScheduler scheduler, Database database) {
+    public MenuJobQueue(JobRequestScheduler scheduler, EntityManager em) {
         this.scheduler = scheduler;
-        this.database = database;
+        this.em = em;
     }
 
     /** Enqueues the job named and labelled for the dashboard after its request ({@link MenuJobLabels}). */
@@ -111,13 +112,8 @@ public class MenuJobQueue {
         }
     }
 
-    /** Sends one {@code NOTIFY} now, on the caller's thread. */
+    /** Sends one {@code NOTIFY} now, on the caller's thread, in a transaction of its own. */
     public void sendWakeup() {
-        database.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("select pg_notify('" + WAKEUP_CHANNEL + "', '')")) {
-                ps.execute();
-                return null;
-            }
-        });
+        QuarkusTransaction.requiringNew().run(() -> Sql.notify(em, WAKEUP_CHANNEL, ""));
     }
 }

@@ -1,182 +1,91 @@
 package app.mealplanner.common.menu;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.hibernate.jpa.HibernateHints;
 
-import app.mealplanner.common.db.Database;
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Parameters;
 
-/** Stores and reads {@code menu} rows. The body column holds request, days, shopping list and warnings. */
+/**
+ * Stores and reads {@code menu} rows (Panache repository of {@link MenuEntity}). The body column holds
+ * request, days, shopping list and warnings. Menus are read read-only and handed out as {@link Menu}.
+ */
 @ApplicationScoped
-public class Menus {
-
-    /** What the {@code body} column holds. */
-    record Body(MenuRequest request, List<Menu.Day> days, List<Menu.ShoppingItem> shoppingList,
-            List<String> warnings) {
-    }
+@Transactional
+public class Menus implements PanacheRepositoryBase<MenuEntity, UUID> {
 
     /** Token counts of the model calls that produced a menu; null for catalog menus. */
     public record Usage(Integer promptTokens, Integer completionTokens) {
         public static final Usage NONE = new Usage(null, null);
     }
 
-    private final Database database;
-    private final ObjectMapper json;
-
-    public Menus(Database database, ObjectMapper json) {
-        this.database = database;
-        this.json = json;
-    }
-
     /**
-     * Stores the menu of a job on the caller's connection and returns its id. Idempotent: when the job
+     * Stores the menu of a job in the caller's transaction and returns its id. Idempotent: when the job
      * already has a menu (a repeated run), the existing id is returned and nothing is written.
      */
-    public UUID store(Connection c, UUID jobId, UUID userId, MenuRequest request, Menu.Plan plan, Usage usage)
-            throws SQLException {
-        String body = toJson(new Body(request, plan.days(), plan.shoppingList(), plan.warnings()));
-        try (PreparedStatement ps = c.prepareStatement("insert into menu (id, job_id, user_id, source, model, body, "
-                + "prompt_tokens, completion_tokens) values (?, ?, ?, ?, ?, ?::jsonb, ?, ?) "
-                + "on conflict (job_id) do nothing returning id")) {
-            ps.setObject(1, UUID.randomUUID());
-            ps.setObject(2, jobId);
-            ps.setObject(3, userId);
-            ps.setString(4, plan.source());
-            ps.setString(5, plan.model());
-            ps.setString(6, body);
-            ps.setObject(7, usage.promptTokens());
-            ps.setObject(8, usage.completionTokens());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    return rs.getObject(1, UUID.class);
-                }
-            }
+    @Transactional(TxType.MANDATORY)
+    public UUID store(UUID jobId, UUID userId, MenuRequest request, Menu.Plan plan, Usage usage) {
+        Optional<UUID> existing = getEntityManager()
+                .createQuery("select m.id from MenuEntity m where m.jobId = :job", UUID.class)
+                .setParameter("job", jobId).getResultStream().findFirst();
+        if (existing.isPresent()) {
+            return existing.get();
         }
-        try (PreparedStatement ps = c.prepareStatement("select id from menu where job_id = ?")) {
-            ps.setObject(1, jobId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getObject(1, UUID.class);
-            }
-        }
+        MenuEntity menu = new MenuEntity();
+        menu.id = UUID.randomUUID();
+        menu.jobId = jobId;
+        menu.userId = userId;
+        menu.source = plan.source();
+        menu.model = plan.model();
+        menu.body = new MenuEntity.Body(request, plan.days(), plan.shoppingList(), plan.warnings());
+        menu.promptTokens = usage.promptTokens();
+        menu.completionTokens = usage.completionTokens();
+        persistAndFlush(menu); // before the job's row names it (menu_job_menu_fk)
+        return menu.id;
     }
 
     /** The menu if it belongs to {@code userId}. */
     public Optional<Menu> findOwned(UUID id, UUID userId) {
-        return database.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("select id, job_id, created_at, source, model, body "
-                    + "from menu where id = ? and user_id = ?")) {
-                ps.setObject(1, id);
-                ps.setObject(2, userId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-                }
-            }
-        });
+        return find("id = ?1 and userId = ?2", id, userId).withHint(HibernateHints.HINT_READ_ONLY, true)
+                .firstResultOptional().map(MenuEntity::toMenu);
     }
 
     /** What a listing shows of a menu; the days and shopping list come with {@code GET /api/menus/{id}}. */
-    public record Summary(UUID id, UUID jobId, java.time.Instant createdAt, String source, String model,
-            MenuRequest request) {
+    public record Summary(UUID id, UUID jobId, Instant createdAt, String source, String model, MenuRequest request) {
     }
 
-    /** One page of the user's menus, newest first, strictly after {@code (beforeCreatedAt, beforeId)}. */
-    public List<Summary> page(UUID userId, java.time.Instant beforeCreatedAt, UUID beforeId, int limit) {
-        return database.run(c -> {
-            String sql = "select id, job_id, created_at, source, model, body -> 'request' as request from menu "
-                    + "where user_id = ?" + (beforeCreatedAt == null ? "" : " and (created_at, id) < (?, ?)")
-                    + " order by created_at desc, id desc limit ?";
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = 1;
-                ps.setObject(i++, userId);
-                if (beforeCreatedAt != null) {
-                    ps.setTimestamp(i++, Timestamp.from(beforeCreatedAt));
-                    ps.setObject(i++, beforeId);
-                }
-                ps.setInt(i, limit);
-                List<Summary> out = new java.util.ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new Summary(rs.getObject("id", UUID.class), rs.getObject("job_id", UUID.class),
-                                rs.getTimestamp("created_at").toInstant(), rs.getString("source"),
-                                rs.getString("model"), readRequest(rs.getString("request"))));
-                    }
-                }
-                return out;
-            }
-        });
-    }
-
-    /** Deletes the user's menu; false when there is no such menu of theirs. */
-    public boolean delete(UUID id, UUID userId) {
-        return database.transaction(c -> {
-            // the days the job stored while it ran are part of the menu: they go with it
-            try (PreparedStatement ps = c.prepareStatement("delete from menu_job_day where job_id in "
-                    + "(select job_id from menu where id = ? and user_id = ?)")) {
-                ps.setObject(1, id);
-                ps.setObject(2, userId);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("delete from menu where id = ? and user_id = ?")) {
-                ps.setObject(1, id);
-                ps.setObject(2, userId);
-                return ps.executeUpdate() == 1;
-            }
-        });
-    }
-
-    private MenuRequest readRequest(String text) {
-        try {
-            return json.readValue(text, MenuRequest.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored request is unreadable", e);
+    /**
+     * One page of the user's menus, newest first, strictly after {@code (beforeCreatedAt, beforeId)}. Reads
+     * only the request of each body ({@link MenuEntity#request}).
+     */
+    public List<Summary> page(UUID userId, Instant beforeCreatedAt, UUID beforeId, int limit) {
+        String keyset = beforeCreatedAt == null ? "" : " and (createdAt < :at or (createdAt = :at and id < :id))";
+        Parameters params = Parameters.with("user", userId);
+        if (beforeCreatedAt != null) {
+            params.and("at", beforeCreatedAt).and("id", beforeId);
         }
+        return find("userId = :user" + keyset + " order by createdAt desc, id desc", params).project(Summary.class)
+                .range(0, limit - 1).list();
+    }
+
+    /** Deletes the user's menu and the days its job stored while it ran; false when there is no such menu of theirs. */
+    public boolean delete(UUID id, UUID userId) {
+        getEntityManager().createQuery("delete from MenuJobDayEntity d where d.jobId in "
+                + "(select m.jobId from MenuEntity m where m.id = :id and m.userId = :user)")
+                .setParameter("id", id).setParameter("user", userId).executeUpdate();
+        return delete("id = ?1 and userId = ?2", id, userId) == 1;
     }
 
     /** How many menus a job has: 0 or 1 (the unique key says so; tests check it). */
     public int countForJob(UUID jobId) {
-        return database.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("select count(*) from menu where job_id = ?")) {
-                ps.setObject(1, jobId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1);
-                }
-            }
-        });
-    }
-
-    private Menu read(ResultSet rs) throws SQLException {
-        Body body = fromJson(rs.getString("body"));
-        Timestamp created = rs.getTimestamp("created_at");
-        return new Menu(rs.getObject("id", UUID.class), rs.getObject("job_id", UUID.class), created.toInstant(),
-                rs.getString("source"), rs.getString("model"), body.request(), body.days(), body.shoppingList(),
-                body.warnings());
-    }
-
-    private String toJson(Body body) {
-        try {
-            return json.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a menu always serialises", e);
-        }
-    }
-
-    private Body fromJson(String text) {
-        try {
-            return json.readValue(text, Body.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored menu body is unreadable", e);
-        }
+        return Math.toIntExact(count("jobId", jobId));
     }
 }

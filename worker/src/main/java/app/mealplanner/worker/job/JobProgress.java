@@ -1,26 +1,25 @@
 package app.mealplanner.worker.job;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
-import app.mealplanner.common.db.Database;
 import app.mealplanner.common.job.MenuJob;
 import app.mealplanner.common.job.MenuJobDays;
 import app.mealplanner.common.job.MenuJobs;
 import app.mealplanner.common.job.Stage;
 import app.mealplanner.common.menu.Menu;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
- * Moves one running job's stage, progress and days, borrowing a pooled connection as rarely as the stages
- * allow. A stage before a long wait (calling the model) is written at once, together with any stage that
- * was reported since the last write, and the days an earlier attempt stored are discarded then; stages
- * that last milliseconds (validating) are written with the next write, in the same borrow, just before the
- * job moves on. Every stage still reaches the row, and its subscribers, in order, each in its own commit.
- * Each finished day is stored at once, with the progress it means. The runner writes the last stages
- * together with the menu ({@link #flushThen}).
+ * Moves one running job's stage, progress and days, writing as rarely as the stages allow. A stage before a
+ * long wait (calling the model) is written at once, together with any stage that was reported since the
+ * last write, and the days an earlier attempt stored are discarded then; stages that last milliseconds
+ * (validating) are written with the next write, just before the job moves on. Every stage still reaches the
+ * row, and its subscribers, in order, each in its own short transaction. Each finished day is stored at
+ * once, with the progress it means. The runner writes the last stages and then the menu
+ * ({@link #flushThen}). No transaction is open while the job plans or waits for the model.
  */
 final class JobProgress implements MenuPlanning.Progress {
 
@@ -36,29 +35,27 @@ final class JobProgress implements MenuPlanning.Progress {
     private final int daysTotal;
     private final MenuJobs jobs;
     private final MenuJobDays days;
-    private final Database database;
     private final List<Step> pending = new ArrayList<>();
     private int daysReady;
 
-    JobProgress(MenuJob job, MenuJobs jobs, MenuJobDays days, Database database) {
+    JobProgress(MenuJob job, MenuJobs jobs, MenuJobDays days) {
         this.id = job.id();
         this.attempt = job.attempt();
         this.daysTotal = job.request().days();
         this.jobs = jobs;
         this.days = days;
-        this.database = database;
     }
 
     @Override
     public void report(Stage stage, int progress) {
         pending.add(new Step(stage, progress));
-        if (stage == Stage.CALLING_MODEL && !database.run(c -> {
+        if (stage == Stage.CALLING_MODEL) {
             if (attempt > 1) { // a first attempt has no earlier one: one statement less per job
-                days.discardEarlierAttempts(c, id, attempt);
+                QuarkusTransaction.requiringNew().run(() -> days.discardEarlierAttempts(id, attempt));
             }
-            return flush(c);
-        })) {
-            throw new MenuJobRunner.Stopped();
+            if (!flush()) {
+                throw new MenuJobRunner.Stopped();
+            }
         }
     }
 
@@ -77,24 +74,22 @@ final class JobProgress implements MenuPlanning.Progress {
     }
 
     /**
-     * On one borrowed connection: writes the pending stages, then {@code stage}, each committed on its
-     * own, then runs {@code work} in a transaction. Throws {@link MenuJobRunner.Stopped} when the row is
-     * no longer RUNNING in this attempt, before {@code work} runs.
+     * Writes the pending stages, then {@code stage}, each committed on its own, then runs {@code work} in
+     * a transaction. Throws {@link MenuJobRunner.Stopped} when the row is no longer RUNNING in this
+     * attempt, before {@code work} runs.
      */
-    <T> T flushThen(Stage stage, int progress, Database.Work<T> work) {
+    <T> T flushThen(Stage stage, int progress, Supplier<T> work) {
         pending.add(new Step(stage, progress));
-        return database.run(c -> {
-            if (!flush(c)) {
-                throw new MenuJobRunner.Stopped();
-            }
-            return Database.inTransaction(c, work);
-        });
+        if (!flush()) {
+            throw new MenuJobRunner.Stopped();
+        }
+        return QuarkusTransaction.requiringNew().call(work::get);
     }
 
-    private boolean flush(Connection c) throws SQLException {
+    private boolean flush() {
         try {
             for (Step step : pending) {
-                if (!jobs.progress(c, id, attempt, step.stage(), step.progress())) {
+                if (!jobs.progress(id, attempt, step.stage(), step.progress())) {
                     return false;
                 }
             }

@@ -11,7 +11,6 @@ import org.jboss.logging.Logger;
 import org.jobrunr.JobRunrException;
 import org.jobrunr.server.runner.ThreadLocalJobContext;
 
-import app.mealplanner.common.db.Database;
 import app.mealplanner.common.job.JobState;
 import app.mealplanner.common.job.MenuJob;
 import app.mealplanner.common.job.MenuJobDays;
@@ -31,6 +30,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.quarkus.arc.Unremovable;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Runs one attempt of a menu job: RUNNING → plan (catalog or model) → validate → store the menu and
@@ -55,21 +55,19 @@ public class MenuJobRunner extends MenuJobHandler {
     private final MenuJobs jobs;
     private final MenuJobDays days;
     private final Menus menus;
-    private final Database database;
     private final MenuPlanning planning;
     private final MenuValidator validator;
     private final MeterRegistry metrics;
     private final Tracer tracer;
     private final RunningJobs running;
 
-    public MenuJobRunner(MenuJobs jobs, MenuJobDays days, Menus menus, Database database, MenuPlanning planning,
+    public MenuJobRunner(MenuJobs jobs, MenuJobDays days, Menus menus, MenuPlanning planning,
             MenuValidator validator, MeterRegistry metrics, Tracer tracer, RunningJobs running) {
         this.running = running;
         this.tracer = tracer;
         this.jobs = jobs;
         this.days = days;
         this.menus = menus;
-        this.database = database;
         this.planning = planning;
         this.validator = validator;
         this.metrics = metrics;
@@ -113,17 +111,17 @@ public class MenuJobRunner extends MenuJobHandler {
         LongTaskTimer.Sample runningTimer = LongTaskTimer.builder("menu.jobs.running")
                 .description("menu jobs running in this worker").register(metrics).start();
         try {
-            JobProgress progress = new JobProgress(job, jobs, days, database);
+            JobProgress progress = new JobProgress(job, jobs, days);
             PlannedMenu planned = planning.plan(job, progress);
             List<String> violations = validator.violations(job.request(), planned.plan().days());
             if (!violations.isEmpty()) {
                 throw new IllegalStateException("planned menu breaks the request: " + violations);
             }
-            // one borrow: the stages reported since the model call, "saving", then the menu and SUCCEEDED
-            boolean stored = progress.flushThen(Stage.SAVING, 95, c -> {
-                UUID menuId = menus.store(c, id, job.userId(), job.request(), planned.plan(), planned.usage());
-                if (!jobs.succeed(c, id, job.attempt(), menuId)) {
-                    c.rollback(); // the row moved on meanwhile: keep no menu
+            // the stages reported since the model call, "saving", then the menu and SUCCEEDED in one transaction
+            boolean stored = progress.flushThen(Stage.SAVING, 95, () -> {
+                UUID menuId = menus.store(id, job.userId(), job.request(), planned.plan(), planned.usage());
+                if (!jobs.succeed(id, job.attempt(), menuId)) {
+                    QuarkusTransaction.setRollbackOnly(); // the row moved on meanwhile: keep no menu
                     return false;
                 }
                 return true;

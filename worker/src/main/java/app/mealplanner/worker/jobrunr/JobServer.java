@@ -40,7 +40,8 @@ public class JobServer {
     private final WorkerConfig config;
     private final MenuJobStateSync stateSync;
     private final DashboardJobSource dashboardSource;
-    private final app.mealplanner.common.db.Database database;
+    /** JobRunr's own datasource: whether the database answers is asked the way JobRunr will ask it. */
+    private final io.agroal.api.AgroalDataSource jobRunrDataSource;
     private final java.util.concurrent.ScheduledExecutorService watchdog = java.util.concurrent.Executors
             .newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("jobrunr-watchdog").factory());
     private volatile boolean stopping;
@@ -49,8 +50,8 @@ public class JobServer {
 
     public JobServer(StorageProvider storageProvider, JsonMapper jsonMapper, WorkerConfig config,
             MenuJobStateSync stateSync, DashboardJobSource dashboardSource,
-            app.mealplanner.common.db.Database database) {
-        this.database = database;
+            @io.quarkus.agroal.DataSource("jobrunr") io.agroal.api.AgroalDataSource jobRunrDataSource) {
+        this.jobRunrDataSource = jobRunrDataSource;
         this.dashboardSource = dashboardSource;
         this.storageProvider = storageProvider;
         this.jsonMapper = jsonMapper;
@@ -95,13 +96,15 @@ public class JobServer {
             return;
         }
         try {
-            if (!database.run(c -> c.isValid(2))) {
-                return;
+            try (java.sql.Connection c = jobRunrDataSource.getConnection()) {
+                if (!c.isValid(2)) {
+                    return;
+                }
             }
             LOG.warn("the JobRunr server stopped itself (database unreachable); the database answers again, "
                     + "starting a new server");
             startServer();
-        } catch (RuntimeException e) {
+        } catch (java.sql.SQLException | RuntimeException e) {
             LOG.debugf("database still unreachable: %s", e.getMessage());
         }
     }

@@ -1,7 +1,5 @@
 package app.mealplanner.worker.metrics;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -10,10 +8,11 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
 
-import app.mealplanner.common.db.Database;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -30,12 +29,12 @@ public class QueueMetrics {
     private static final List<String> STATES = List.of("QUEUED", "RUNNING", "ENQUEUED", "SCHEDULED", "PROCESSING");
     private static final String AGE = "AGE";
 
-    private final Database database;
+    private final EntityManager em;
     private volatile Map<String, Long> counts = Map.of();
     private volatile Instant readAt = Instant.EPOCH;
 
-    public QueueMetrics(Database database) {
-        this.database = database;
+    public QueueMetrics(EntityManager em) {
+        this.em = em;
     }
 
     void register(@Observes StartupEvent event, MeterRegistry registry) {
@@ -63,20 +62,21 @@ public class QueueMetrics {
         return counts.getOrDefault(state, 0L);
     }
 
+    /** Native: it counts JobRunr's own table too, and computes the age on the database's clock. */
     private Map<String, Long> read() {
-        return database.run(c -> {
+        return QuarkusTransaction.requiringNew().call(() -> {
             Map<String, Long> out = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("select status, count(*) from menu_job "
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery("select status, count(*) from menu_job "
                     + "where status in ('QUEUED', 'RUNNING') group by status "
                     + "union all select state, count(*) from jobrunr_jobs "
                     + "where state in ('ENQUEUED', 'SCHEDULED', 'PROCESSING') group by state "
                     + "union all select '" + AGE + "', coalesce(extract(epoch from now() "
                     + "- min(coalesce(next_attempt_at, created_at))), 0)::bigint from menu_job "
-                    + "where status = 'QUEUED' and (next_attempt_at is null or next_attempt_at <= now())");
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.merge(rs.getString(1), rs.getLong(2), Long::sum);
-                }
+                    + "where status = 'QUEUED' and (next_attempt_at is null or next_attempt_at <= now())")
+                    .getResultList();
+            for (Object[] row : rows) {
+                out.merge((String) row[0], ((Number) row[1]).longValue(), Long::sum);
             }
             return out;
         });

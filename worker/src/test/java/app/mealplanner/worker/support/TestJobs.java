@@ -11,6 +11,7 @@ import app.mealplanner.common.db.Database;
 import app.mealplanner.common.job.MenuJob;
 import app.mealplanner.common.job.MenuJobs;
 import app.mealplanner.common.menu.MenuRequest;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** Creates users and QUEUED jobs the way the api does, straight in the database. */
 @ApplicationScoped
@@ -55,14 +56,15 @@ public class TestJobs {
     public MenuJob queued(String requestJson, String traceparent) throws Exception {
         MenuRequest request = json.readValue(requestJson, MenuRequest.class);
         UUID user = UUID.randomUUID();
-        return database.transaction(c -> {
+        database.run(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "insert into app_user (id, email, password_hash) values (?, ?, 'x')")) {
                 ps.setObject(1, user);
                 ps.setString(2, user + "@example.com");
-                ps.executeUpdate();
+                return ps.executeUpdate();
             }
-            return jobs.insert(c, UUID.randomUUID(), user, null, "hash", request, traceparent);
         });
+        return QuarkusTransaction.requiringNew()
+                .call(() -> jobs.insert(UUID.randomUUID(), user, null, "hash", request, traceparent));
     }
 }

@@ -8,9 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.agroal.api.AgroalDataSource;
 
 /**
- * The one way this project talks to PostgreSQL: plain JDBC on the Agroal pool, a connection borrowed
- * for exactly one unit of work and returned at once (never held while waiting on anything else).
- * JTA is off on purpose (JobRunr commits its own connections, DESIGN §8).
+ * Plain JDBC for tests that set up or look at rows directly, beside the application's Hibernate session: a
+ * pooled connection borrowed for one unit of work and returned at once.
  */
 @ApplicationScoped
 public class Database {

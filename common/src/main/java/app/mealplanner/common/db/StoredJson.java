@@ -1,0 +1,43 @@
+package app.mealplanner.common.db;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.hibernate.type.descriptor.WrapperOptions;
+import org.hibernate.type.descriptor.java.JavaType;
+import org.hibernate.type.format.FormatMapper;
+import org.hibernate.type.format.jackson.JacksonJsonFormatMapper;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import io.quarkus.hibernate.orm.JsonFormat;
+import io.quarkus.hibernate.orm.PersistenceUnitExtension;
+
+/**
+ * How the JSONB columns (a job's request, a menu's body, a stored day) are written and read: a mapper of
+ * their own, not the REST one. The api's REST mapper refuses unknown fields (StrictJson), which is right
+ * for a client's request and wrong for a row an older or newer version of the application wrote; a stored
+ * document is read leniently and written the way the application always wrote it (dates as ISO text).
+ */
+@JsonFormat
+@PersistenceUnitExtension
+@ApplicationScoped
+public class StoredJson implements FormatMapper {
+
+    private final FormatMapper delegate = new JacksonJsonFormatMapper(new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
+
+    @Override
+    public <T> T fromString(CharSequence text, JavaType<T> javaType, WrapperOptions options) {
+        return delegate.fromString(text, javaType, options);
+    }
+
+    @Override
+    public <T> String toString(T value, JavaType<T> javaType, WrapperOptions options) {
+        return delegate.toString(value, javaType, options);
+    }
+}
