@@ -142,7 +142,7 @@ class IdempotencyTest {
 
     private static int requestsWaitingForAUserRow(Connection c) throws Exception {
         try (PreparedStatement ps = c.prepareStatement("select count(*) from pg_stat_activity "
-                + "where wait_event_type = 'Lock' and query like '%from app_user where id = % for update%'");
+                + "where wait_event_type = 'Lock' and query like '%from app_user %where %for %update%'");
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getInt(1);
