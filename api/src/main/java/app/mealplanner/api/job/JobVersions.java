@@ -1,19 +1,23 @@
 package app.mealplanner.api.job;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+
 import app.mealplanner.api.events.JobEvent;
 import app.mealplanner.common.job.JobState;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 
 /**
  * What this api process knows about the current version of recently changed jobs, so that a poll whose
@@ -33,20 +37,27 @@ import io.micrometer.core.instrument.MeterRegistry;
  * confirmed, which bounds the damage of a LISTEN connection that died without an error.</li>
  * </ul>
  * A notification arrives a few milliseconds after its commit; a poll in between sees the previous
- * version, as it would have a moment earlier. Memory: entries older than the TTL are swept, and at most
- * {@code menu.jobs.version-cache-size} are kept.
+ * version, as it would have a moment earlier. The entries are held in a Caffeine cache of at most
+ * {@code menu.jobs.version-cache-size} entries, which drops each one when its time is up ({@code confirmedAt}
+ * plus the TTL, on the cache's ticker) and, when full, the ones least likely to be asked for again.
+ * Metrics: Caffeine's statistics as {@code cache.gets{cache="job-versions",result}}, {@code cache.puts}
+ * (every notification or answer recorded), {@code cache.evictions}, {@code cache.size}, and the size
+ * also as {@code menu.jobs.version.cache.size}, the name it had before.
  */
 @ApplicationScoped
 public class JobVersions {
 
-    /** One known version; {@code event} is null when only the version and status were read. */
+    private static final String CACHE_NAME = "job-versions";
+
+    /**
+     * One known version; {@code event} is null when only the version and status were read;
+     * {@code confirmedAt} is the cache ticker's time of the last confirmation.
+     */
     public record Known(UUID owner, long version, JobState state, JobEvent event, long generation, long confirmedAt) {
     }
 
-    private final Map<UUID, Known> known = new ConcurrentHashMap<>();
-    private final long ttlNanos;
-    private final int maxEntries;
-    private final LongSupplier clock;
+    private final Cache<UUID, Known> known;
+    private final Ticker ticker;
     private volatile long generation;
     private volatile boolean live;
 
@@ -54,20 +65,25 @@ public class JobVersions {
     public JobVersions(MeterRegistry metrics,
             @ConfigProperty(name = "menu.jobs.version-cache-ttl", defaultValue = "10s") Duration ttl,
             @ConfigProperty(name = "menu.jobs.version-cache-size", defaultValue = "20000") int maxEntries) {
-        this(ttl, maxEntries, System::nanoTime);
-        metrics.gauge("menu.jobs.version.cache.size", known, Map::size);
+        this(ttl, maxEntries, Ticker.systemTicker());
+        CaffeineCacheMetrics.monitor(metrics, known, CACHE_NAME);
+        Gauge.builder("menu.jobs.version.cache.size", known, Cache::estimatedSize).register(metrics);
     }
 
-    JobVersions(Duration ttl, int maxEntries, LongSupplier clock) {
-        this.ttlNanos = ttl.toNanos();
-        this.maxEntries = maxEntries;
-        this.clock = clock;
+    JobVersions(Duration ttl, int maxEntries, Ticker ticker) {
+        this.ticker = ticker;
+        this.known = Caffeine.newBuilder()
+                .maximumSize(maxEntries)
+                .expireAfter(new TrustedFor(ttl.toNanos()))
+                .ticker(ticker)
+                .recordStats()
+                .build();
     }
 
     /** The LISTEN connection is established: notifications from now on are complete. */
     public synchronized void connected() {
         generation++;
-        known.clear();
+        known.invalidateAll();
         live = true;
     }
 
@@ -75,7 +91,7 @@ public class JobVersions {
     public synchronized void disconnected() {
         live = false;
         generation++;
-        known.clear();
+        known.invalidateAll();
     }
 
     /** Read before a query whose answer is then passed to {@link #learned}. */
@@ -87,36 +103,33 @@ public class JobVersions {
     public void notified(JobEvent event) {
         if (live) {
             record(event.id(), new Known(event.userId(), event.version(), event.state(), event, generation,
-                    clock.getAsLong()));
+                    ticker.read()));
         }
     }
 
     /** A version read from the database by a query that started in generation {@code since}. */
     public void learned(UUID id, UUID owner, long version, JobState state, JobEvent event, long since) {
         if (live && since == generation) {
-            record(id, new Known(owner, version, state, event, since, clock.getAsLong()));
+            record(id, new Known(owner, version, state, event, since, ticker.read()));
         }
     }
 
     /** Forgets a job, e.g. right after this process changed it, so the next read asks the database. */
     public void forget(UUID id) {
-        known.remove(id);
+        known.invalidate(id);
     }
 
     /** The trusted current version of the job, or null when the database has to be asked. */
     public Known lookup(UUID id) {
-        Known k = known.get(id);
-        if (k == null || !live || k.generation() != generation || clock.getAsLong() - k.confirmedAt() > ttlNanos) {
+        Known k = known.getIfPresent(id); // null once its time is up
+        if (k == null || !live || k.generation() != generation) {
             return null;
         }
         return k;
     }
 
     private void record(UUID id, Known fresh) {
-        known.merge(id, fresh, JobVersions::newer);
-        if (known.size() > maxEntries) {
-            sweep();
-        }
+        known.asMap().merge(id, fresh, JobVersions::newer);
     }
 
     /** Versions only move forward; an equal version refreshes the entry and keeps the fuller body. */
@@ -132,15 +145,32 @@ public class JobVersions {
                 Math.max(old.confirmedAt(), fresh.confirmedAt()));
     }
 
-    private void sweep() {
-        long now = clock.getAsLong();
-        known.values().removeIf(k -> now - k.confirmedAt() > ttlNanos || k.generation() != generation);
-        if (known.size() > maxEntries) {
-            known.clear();
-        }
+    /** Number of entries, after dropping the expired ones and any above the size (tests). */
+    int size() {
+        known.cleanUp();
+        return (int) known.estimatedSize();
     }
 
-    int size() {
-        return known.size();
+    /**
+     * An entry expires {@code ttl} after its {@code confirmedAt}. An update that keeps the older entry
+     * (a query's answer older than a notification) therefore leaves its time as it was; reads never
+     * extend it.
+     */
+    private record TrustedFor(long ttlNanos) implements Expiry<UUID, Known> {
+
+        @Override
+        public long expireAfterCreate(UUID key, Known value, long currentTime) {
+            return value.confirmedAt() + ttlNanos - currentTime;
+        }
+
+        @Override
+        public long expireAfterUpdate(UUID key, Known value, long currentTime, long currentDuration) {
+            return expireAfterCreate(key, value, currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(UUID key, Known value, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
     }
 }

@@ -9,7 +9,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.junit.jupiter.api.Test;
@@ -43,7 +45,7 @@ class VerifiedTokensTest {
     @Test
     void shouldCheckAValidTokenOnceAndReturnTheSamePrincipalUntilItExpires() throws Exception {
         valid.put("a", NOW + 60);
-        VerifiedTokens tokens = new VerifiedTokens(checker, new SimpleMeterRegistry(), 100, clock);
+        VerifiedTokens tokens = new VerifiedTokens(checker, new SimpleMeterRegistry(), 100, clock, clock::nanos);
 
         JsonWebToken first = tokens.parse("a");
         clock.seconds = NOW + 59;
@@ -57,8 +59,19 @@ class VerifiedTokensTest {
     }
 
     @Test
+    void shouldRefuseATokenPastItsExpEvenWhileTheCacheStillHoldsIt() throws Exception {
+        valid.put("a", NOW + 60);
+        AtomicLong cacheTime = new AtomicLong(); // the cache's ticker stands still: it never drops the entry
+        VerifiedTokens tokens = new VerifiedTokens(checker, new SimpleMeterRegistry(), 100, clock, cacheTime::get);
+        tokens.parse("a");
+        clock.seconds = NOW + 60;
+        assertThatThrownBy(() -> tokens.parse("a")).isInstanceOf(ParseException.class);
+        assertThat(checks).hasValue(2);
+    }
+
+    @Test
     void shouldNeverRememberARefusedToken() {
-        VerifiedTokens tokens = new VerifiedTokens(checker, new SimpleMeterRegistry(), 100, clock);
+        VerifiedTokens tokens = new VerifiedTokens(checker, new SimpleMeterRegistry(), 100, clock, clock::nanos);
         for (int i = 0; i < 3; i++) {
             assertThatThrownBy(() -> tokens.parse("forged")).isInstanceOf(ParseException.class);
         }
@@ -69,7 +82,7 @@ class VerifiedTokensTest {
     @Test
     void shouldTreatAnyOtherStringAsAnotherToken() throws Exception {
         valid.put("a", NOW + 60);
-        VerifiedTokens tokens = new VerifiedTokens(checker, new SimpleMeterRegistry(), 100, clock);
+        VerifiedTokens tokens = new VerifiedTokens(checker, new SimpleMeterRegistry(), 100, clock, clock::nanos);
         tokens.parse("a");
         assertThatThrownBy(() -> tokens.parse("a ")).isInstanceOf(ParseException.class);
         assertThatThrownBy(() -> tokens.parse("A")).isInstanceOf(ParseException.class);
@@ -78,7 +91,7 @@ class VerifiedTokensTest {
 
     @Test
     void shouldStayWithinItsSizeDroppingExpiredTokensFirst() throws Exception {
-        VerifiedTokens tokens = new VerifiedTokens(checker, new SimpleMeterRegistry(), 10, clock);
+        VerifiedTokens tokens = new VerifiedTokens(checker, new SimpleMeterRegistry(), 10, clock, clock::nanos);
         for (int i = 0; i < 10; i++) {
             valid.put("short-" + i, NOW + 5);
             tokens.parse("short-" + i);
@@ -96,9 +109,23 @@ class VerifiedTokensTest {
     }
 
     @Test
+    void shouldKeepATokenInUseWhileManyOthersComeAndGo() throws Exception {
+        valid.put("in-use", NOW + 3600);
+        VerifiedTokens tokens = new VerifiedTokens(checker, new SimpleMeterRegistry(), 10, clock, clock::nanos);
+        tokens.parse("in-use");
+        for (int i = 0; i < 100; i++) {
+            valid.put("once-" + i, NOW + 3600);
+            tokens.parse("once-" + i);
+            tokens.parse("in-use");
+            assertThat(tokens.size()).isLessThanOrEqualTo(10);
+        }
+        assertThat(checks).as("each passing token checked once, the one in use once").hasValue(101);
+    }
+
+    @Test
     void shouldNotCacheWhenSizeIsZero() throws Exception {
         valid.put("a", NOW + 60);
-        VerifiedTokens tokens = new VerifiedTokens(checker, new SimpleMeterRegistry(), 0, clock);
+        VerifiedTokens tokens = new VerifiedTokens(checker, new SimpleMeterRegistry(), 0, clock, clock::nanos);
         tokens.parse("a");
         tokens.parse("a");
         assertThat(checks).hasValue(2);
@@ -122,6 +149,11 @@ class VerifiedTokensTest {
 
         MutableClock(long seconds) {
             this.seconds = seconds;
+        }
+
+        /** The same time as a Caffeine ticker reads it. */
+        long nanos() {
+            return TimeUnit.SECONDS.toNanos(seconds);
         }
 
         @Override

@@ -83,6 +83,16 @@ class JobVersionsTest {
     }
 
     @Test
+    void shouldNotTrustAnEntryLongerForAnOlderAnswer() {
+        versions.connected();
+        versions.notified(event(JOB, 3, "RUNNING"));
+        nanos.addAndGet(Duration.ofSeconds(9).toNanos());
+        versions.learned(JOB, OWNER, 2, JobState.RUNNING, null, versions.generation()); // confirms nothing
+        nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+        assertThat(versions.lookup(JOB)).isNull();
+    }
+
+    @Test
     void shouldForgetAJobOnRequest() {
         versions.connected();
         versions.notified(event(JOB, 3, "RUNNING"));
@@ -95,6 +105,17 @@ class JobVersionsTest {
         versions.connected();
         for (int i = 0; i < 5000; i++) {
             versions.notified(event(UUID.randomUUID(), 1, "QUEUED"));
+            assertThat(versions.size()).isLessThanOrEqualTo(1001);
+        }
+    }
+
+    @Test
+    void shouldKeepAPolledJobWhileManyOthersArrive() {
+        versions.connected();
+        versions.notified(event(JOB, 3, "RUNNING"));
+        for (int i = 0; i < 5000; i++) {
+            versions.notified(event(UUID.randomUUID(), 1, "QUEUED"));
+            assertThat(versions.lookup(JOB)).as("after %d others", i + 1).isNotNull();
             assertThat(versions.size()).isLessThanOrEqualTo(1001);
         }
     }
