@@ -10,7 +10,10 @@ import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 
-/** Failures of one email from one client address since {@code windowStart}; counted by {@link WindowCounter} with a native upsert (HQL has no {@code INSERT … ON CONFLICT … RETURNING}). */
+/**
+ * Failures of one email from one client address since {@code windowStart}; counted by {@link WindowCounter}
+ * with a native upsert (HQL has no {@code INSERT … ON CONFLICT … RETURNING}), purged with HQL.
+ */
 @Entity
 @Table(name = "login_failure")
 @IdClass(LoginFailure.Key.class)

@@ -59,8 +59,8 @@ public class LoginThrottle {
     public LoginThrottle(EntityManager em, Config config) {
         this.em = em;
         this.config = config;
-        this.perAddress = new WindowCounter("login_failure_address", "LoginFailureAddress", List.of("address"), "failures", config.window());
-        this.perEmail = new WindowCounter("login_failure", "LoginFailure", List.of("email", "address"), "failures", config.window());
+        this.perAddress = new WindowCounter(LoginFailureAddress.class, List.of("address"), "failures", config.window());
+        this.perEmail = new WindowCounter(LoginFailure.class, List.of("email", "address"), "failures", config.window());
     }
 
     /**

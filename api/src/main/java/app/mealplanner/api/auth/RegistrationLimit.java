@@ -47,7 +47,7 @@ public class RegistrationLimit {
     public RegistrationLimit(EntityManager em, Config config) {
         this.em = em;
         this.config = config;
-        this.counter = new WindowCounter("registration_count", "RegistrationCount", List.of("address"), "registrations", config.window());
+        this.counter = new WindowCounter(RegistrationCount.class, List.of("address"), "registrations", config.window());
     }
 
     /** Counts a registration from {@code address}; throws 429 with Retry-After, counting nothing, over the limit. */

@@ -3,6 +3,7 @@ package app.mealplanner.api.auth;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import javax.crypto.SecretKey;
@@ -76,7 +77,9 @@ public class VerifiedTokens implements JWTParser {
         }
         this.verified = Caffeine.newBuilder()
                 .maximumSize(maxEntries)
-                .expireAfter(new UntilExp(clock))
+                // an entry lives until its token's exp, as read on the clock; reads and re-puts do not extend it
+                .expireAfter(Expiry.<String, JsonWebToken>writing((token, jwt) -> Duration.ofMillis(
+                        TimeUnit.SECONDS.toMillis(jwt.getExpirationTime()) - clock.millis())))
                 .ticker(ticker)
                 .recordStats()
                 .build();
@@ -117,25 +120,6 @@ public class VerifiedTokens implements JWTParser {
 
     private boolean stillValid(JsonWebToken token) {
         return Math.floorDiv(clock.millis(), 1000) < token.getExpirationTime();
-    }
-
-    /** An entry lives until its token's {@code exp}, as read on the clock; reads and re-puts do not extend it. */
-    private record UntilExp(Clock clock) implements Expiry<String, JsonWebToken> {
-
-        @Override
-        public long expireAfterCreate(String key, JsonWebToken value, long currentTime) {
-            return TimeUnit.SECONDS.toNanos(value.getExpirationTime()) - TimeUnit.MILLISECONDS.toNanos(clock.millis());
-        }
-
-        @Override
-        public long expireAfterUpdate(String key, JsonWebToken value, long currentTime, long currentDuration) {
-            return expireAfterCreate(key, value, currentTime);
-        }
-
-        @Override
-        public long expireAfterRead(String key, JsonWebToken value, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Table;
 
 /**
  * A counter per key in a table of the abuse limits (login failures, registrations) whose window starts with
@@ -13,7 +14,7 @@ import jakarta.persistence.EntityManager;
  * The count is a native statement in the caller's transaction (HQL has no {@code ON CONFLICT … RETURNING});
  * the purge is HQL on the table's entity.
  */
-record WindowCounter(String table, String entity, List<String> keyColumns, String countColumn, Duration window) {
+record WindowCounter(Class<?> entity, List<String> keyColumns, String countColumn, Duration window) {
 
     /** The count in the window after this one, and the seconds until the window ends (at least 1). */
     record Count(long value, long secondsLeft) {
@@ -26,6 +27,7 @@ record WindowCounter(String table, String entity, List<String> keyColumns, Strin
         for (int i = 0; i < key.length; i++) {
             values.append(":k").append(i).append(", ");
         }
+        String table = entity.getAnnotation(Table.class).name();
         String sql = "insert into " + table + " as t (" + columns + ", " + countColumn + ", window_start) values ("
                 + values + "1, now()) on conflict (" + columns + ") do update set "
                 + countColumn + " = case when " + restart + " then 1 else t." + countColumn + " + 1 end, "
@@ -41,7 +43,7 @@ record WindowCounter(String table, String entity, List<String> keyColumns, Strin
 
     /** Deletes the counters whose window is over. */
     int purge(EntityManager em) {
-        return em.createQuery("delete from " + entity + " t where t.windowStart <= :end")
+        return em.createQuery("delete from " + entity.getSimpleName() + " t where t.windowStart <= :end")
                 .setParameter("end", Instant.now().minus(window)).executeUpdate();
     }
 }

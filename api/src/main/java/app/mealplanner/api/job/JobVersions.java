@@ -74,7 +74,10 @@ public class JobVersions {
         this.ticker = ticker;
         this.known = Caffeine.newBuilder()
                 .maximumSize(maxEntries)
-                .expireAfter(new TrustedFor(ttl.toNanos()))
+                // an entry expires ttl after its confirmedAt: an update that keeps the older entry (a query's
+                // answer older than a notification) leaves its time as it was; reads never extend it
+                .expireAfter(Expiry.<UUID, Known>writing((id, known) -> Duration.ofNanos(
+                        known.confirmedAt() + ttl.toNanos() - ticker.read())))
                 .ticker(ticker)
                 .recordStats()
                 .build();
@@ -149,28 +152,5 @@ public class JobVersions {
     int size() {
         known.cleanUp();
         return (int) known.estimatedSize();
-    }
-
-    /**
-     * An entry expires {@code ttl} after its {@code confirmedAt}. An update that keeps the older entry
-     * (a query's answer older than a notification) therefore leaves its time as it was; reads never
-     * extend it.
-     */
-    private record TrustedFor(long ttlNanos) implements Expiry<UUID, Known> {
-
-        @Override
-        public long expireAfterCreate(UUID key, Known value, long currentTime) {
-            return value.confirmedAt() + ttlNanos - currentTime;
-        }
-
-        @Override
-        public long expireAfterUpdate(UUID key, Known value, long currentTime, long currentDuration) {
-            return expireAfterCreate(key, value, currentTime);
-        }
-
-        @Override
-        public long expireAfterRead(UUID key, Known value, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
     }
 }

@@ -14,9 +14,9 @@ import org.jboss.logging.Logger;
 import org.jobrunr.scheduling.JobRequestScheduler;
 
 import app.mealplanner.common.db.Sql;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import app.mealplanner.common.job.MenuJobRequest;
 import app.mealplanner.common.menu.MenuRequest;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Hands a committed {@code menu_job} row to JobRunr under the same id and wakes the workers (DESIGN §7).
