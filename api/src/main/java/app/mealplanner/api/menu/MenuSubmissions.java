@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -83,10 +82,9 @@ public class MenuSubmissions {
                         + active.size() + " menu job(s) queued or running (the limit is " + limits.activePerUser()
                         + "); wait for one to finish or cancel it.", active.get(0), Map.of());
             }
-            Instant now = jobs.now();
-            Optional<Instant> freesAt = jobs.quotaFreesAt(userId, limits.perHour(), now);
-            if (freesAt.isPresent()) {
-                long seconds = Math.max(1, Duration.between(now, freesAt.get()).toSeconds() + 1);
+            Optional<Duration> wait = jobs.quotaWait(userId, limits.perHour());
+            if (wait.isPresent()) {
+                long seconds = Math.max(1, wait.get().toSeconds() + 1);
                 throw new ApiException(429, "hourly-quota", "Too Many Requests", "At most " + limits.perHour()
                         + " menu requests per hour; the next one is possible in " + seconds + " s.", null,
                         Map.of("Retry-After", String.valueOf(seconds)));

@@ -75,6 +75,30 @@ class PerUserLimitsTest {
         assertThat(retryAfter).isBetween(10 * 60L, 12 * 60L);
     }
 
+    @Test
+    void shouldNotCountRequestsOlderThanAnHourTowardsTheQuota() {
+        String token = Api.newUserToken();
+        String jobId = post(token).then().statusCode(202).extract().path("jobId");
+        // nineteen more finished requests, the oldest 61 minutes ago: twenty in all, nineteen of them in the last hour
+        database.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("insert into menu_job (id, user_id, request_hash, request, "
+                    + "status, created_at) select gen_random_uuid(), user_id, request_hash, request, 'SUCCEEDED', "
+                    + "now() - make_interval(mins => case when g = 19 then 61 else 50 - g end) "
+                    + "from menu_job, generate_series(1, 19) g where id = ?")) {
+                ps.setObject(1, UUID.fromString(jobId));
+                return ps.executeUpdate();
+            }
+        });
+        Api.as(token).delete("/api/jobs/" + jobId).then().statusCode(202);
+
+        String twentieth = post(token).then().statusCode(202).extract().path("jobId");
+        Api.as(token).delete("/api/jobs/" + twentieth).then().statusCode(202);
+        Response refused = post(token);
+        refused.then().statusCode(429);
+        // the oldest of the last twenty in the hour was accepted 49 minutes ago
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(10 * 60L, 12 * 60L);
+    }
+
     static Response post(String token) {
         return Api.as(token).contentType(ContentType.JSON).body(Api.VALID_REQUEST).post("/api/menus");
     }

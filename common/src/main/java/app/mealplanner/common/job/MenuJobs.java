@@ -1,5 +1,6 @@
 package app.mealplanner.common.job;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -130,20 +131,23 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
     }
 
     /**
-     * When the user may submit again under a rolling hourly quota of {@code perHour}, on the database's
-     * clock {@code now}: empty while fewer than {@code perHour} requests were accepted in the last hour,
-     * otherwise the moment the oldest of the last {@code perHour} leaves the window.
+     * How long the user must wait before submitting again under a rolling hourly quota of {@code perHour}:
+     * empty while fewer than {@code perHour} requests were accepted in the last hour, otherwise the time
+     * until the oldest of the last {@code perHour} leaves the window. Measured on the database's clock
+     * (which stamps {@code created_at}), read in the same statement: an accepted request costs one round
+     * trip here.
      */
     @Transactional(TxType.MANDATORY)
-    public Optional<Instant> quotaFreesAt(UUID userId, int perHour, Instant now) {
-        return getEntityManager().createQuery("select j.createdAt from MenuJobEntity j where j.userId = :user "
-                + "and j.createdAt > :since order by j.createdAt desc", Instant.class)
+    public Optional<Duration> quotaWait(UUID userId, int perHour) {
+        return getEntityManager().createQuery("select j.createdAt, current_instant from MenuJobEntity j "
+                + "where j.userId = :user order by j.createdAt desc", Object[].class)
                 .setParameter("user", userId)
-                .setParameter("since", now.minus(java.time.Duration.ofHours(1)))
                 .setFirstResult(perHour - 1)
                 .setMaxResults(1)
                 .getResultStream().findFirst()
-                .map(createdAt -> createdAt.plus(java.time.Duration.ofHours(1)));
+                .map(row -> Duration.between((Instant) row[1],
+                        ((Instant) row[0]).plus(Duration.ofHours(1))))
+                .filter(wait -> wait.isPositive());
     }
 
     /** Jobs QUEUED before this one (by creation time), plus one: 1 means next. */
@@ -175,12 +179,6 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
             return List.of();
         }
         return readOnly(find("id in ?1", ids)).stream().map(MenuJobEntity::toRecord).toList();
-    }
-
-    /** The database's clock, so that waits are computed on one clock. */
-    @Transactional(TxType.MANDATORY)
-    public Instant now() {
-        return getEntityManager().createQuery("select current_instant", Instant.class).getSingleResult();
     }
 
     /**
