@@ -2,6 +2,9 @@ package app.mealplanner.common.db;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 
 /**
  * An unchecked SQL failure; {@link #unavailable()} tells a down database from a bug, and
@@ -23,18 +26,28 @@ public class DatabaseException extends RuntimeException {
 
     /**
      * Whether {@code failure} (say, Hibernate's or the transaction manager's exception) was caused by a
-     * database that could not be reached: connection refused or lost, shutting down, pool timeout.
+     * database that could not be reached: connection refused or lost, shutting down, pool timeout. Looks
+     * through the causes and through the exceptions suppressed along the way: Narayana reports a commit
+     * whose connection died as a {@code RollbackException} with the driver's failure suppressed in it, not
+     * as its cause.
      */
     public static boolean causedByUnavailableDatabase(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SQLException e && unavailable(e)) {
+        return causedByUnavailableDatabase(failure, Collections.newSetFromMap(new IdentityHashMap<>()));
+    }
+
+    private static boolean causedByUnavailableDatabase(Throwable t, Set<Throwable> seen) {
+        if (t == null || !seen.add(t)) {
+            return false;
+        }
+        if (t instanceof SQLException e && unavailable(e)) {
+            return true;
+        }
+        for (Throwable suppressed : t.getSuppressed()) {
+            if (causedByUnavailableDatabase(suppressed, seen)) {
                 return true;
             }
-            if (t.getCause() == t) {
-                break;
-            }
         }
-        return false;
+        return causedByUnavailableDatabase(t.getCause(), seen);
     }
 
     private static boolean unavailable(SQLException e) {
