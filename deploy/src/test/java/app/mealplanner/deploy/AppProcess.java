@@ -107,6 +107,16 @@ public final class AppProcess implements AutoCloseable {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** SIGSTOP: the process stops where it is, as on a stalled host, and keeps its connections open. */
+    public void pause() {
+        app.mealplanner.common.testing.Signals.stop(process.pid());
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public void resume() {
+        app.mealplanner.common.testing.Signals.resume(process.pid());
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -28,6 +28,8 @@ import app.mealplanner.worker.testing.FakeModelServer;
  */
 class DrainTest {
 
+    private static final int JOBS = 16;
+
     private static SystemUnderTest system;
 
     @BeforeAll
@@ -45,10 +47,27 @@ class DrainTest {
             AppProcess leaving = AppProcess.start("worker", "e2e-worker-drained", AppProcess.freePort(), env)
                     .awaitReady(Duration.ofSeconds(90));
 
+            List<String> tokens = new ArrayList<>();
+            for (int i = 0; i < JOBS; i++) {
+                tokens.add(system.newUserToken());
+            }
+            // The shared worker is warm and has 64 free threads: it would win every race for these jobs and
+            // leave the worker under test nothing to drain. It is paused (SIGSTOP, a few seconds, far below
+            // JobRunr's server timeout) until the leaving worker has started all of them.
             List<JobStatus> jobs = new ArrayList<>();
-            for (int i = 0; i < 16; i++) {
-                jobs.add(EndToEndTest.submit(system.api, system.newUserToken(),
-                        "{\"days\": 1, \"meals\": [\"lunch\"], \"diet\": \"pescatarian\"}"));
+            system.worker.pause();
+            try {
+                for (String token : tokens) {
+                    jobs.add(EndToEndTest.submit(system.api, token,
+                            "{\"days\": 1, \"meals\": [\"lunch\"], \"diet\": \"pescatarian\"}"));
+                }
+                try (Connection c = DriverManager.getConnection(system.database.jdbcUrl(), EmbeddedDatabase.USER,
+                        EmbeddedDatabase.PASSWORD)) {
+                    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                            .until(() -> count(c, jobs, "status = 'RUNNING'") == JOBS);
+                }
+            } finally {
+                system.worker.resume();
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> slowModel.calls() > 0);
 
@@ -62,7 +81,7 @@ class DrainTest {
             try (Connection c = DriverManager.getConnection(system.database.jdbcUrl(), EmbeddedDatabase.USER,
                     EmbeddedDatabase.PASSWORD)) {
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> finished(c, jobs) == jobs.size());
+                        .until(() -> count(c, jobs, "status in ('SUCCEEDED', 'FAILED', 'CANCELLED')") == JOBS);
                 for (JobStatus job : jobs) {
                     try (PreparedStatement ps = c.prepareStatement("select j.status, j.attempt, "
                             + "(select count(*) from menu m where m.job_id = j.id) from menu_job j where j.id = ?")) {
@@ -86,9 +105,8 @@ class DrainTest {
         }
     }
 
-    private static int finished(Connection c, List<JobStatus> jobs) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement("select count(*) from menu_job where id = any(?) "
-                + "and status in ('SUCCEEDED', 'FAILED', 'CANCELLED')")) {
+    private static int count(Connection c, List<JobStatus> jobs, String condition) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("select count(*) from menu_job where id = any(?) and " + condition)) {
             ps.setArray(1, c.createArrayOf("uuid", jobs.stream().map(JobStatus::jobId).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

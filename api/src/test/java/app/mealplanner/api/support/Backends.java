@@ -3,6 +3,7 @@ package app.mealplanner.api.support;
 import java.sql.PreparedStatement;
 
 import app.mealplanner.common.db.Database;
+import app.mealplanner.common.testing.Signals;
 
 /** PostgreSQL server processes, as an operator, a failing network or a stalled host would treat them. */
 public final class Backends {
@@ -24,19 +25,12 @@ public final class Backends {
      * Stops the backend with this pid without closing its connection (SIGSTOP; the test database runs on
      * this host): its client sees an open connection that never answers again, as with a half-open one.
      */
-    public static void suspend(int pid) throws Exception {
-        signal("-STOP", pid);
+    public static void suspend(int pid) {
+        Signals.stop(pid);
     }
 
     /** Lets a suspended backend run again (SIGCONT). */
-    public static void resume(int pid) throws Exception {
-        signal("-CONT", pid);
-    }
-
-    private static void signal(String signal, int pid) throws Exception {
-        Process kill = new ProcessBuilder("kill", signal, String.valueOf(pid)).inheritIO().start();
-        if (kill.waitFor() != 0) {
-            throw new IllegalStateException("kill " + signal + " " + pid + " failed");
-        }
+    public static void resume(int pid) {
+        Signals.resume(pid);
     }
 }
