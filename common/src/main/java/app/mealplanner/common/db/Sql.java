@@ -4,7 +4,7 @@ import jakarta.persistence.EntityManager;
 
 /**
  * What HQL cannot say, as native statements through the caller's Hibernate session (and so its
- * transaction): PostgreSQL's advisory locks and {@code pg_notify}.
+ * transaction): PostgreSQL's advisory locks. (Notifications are sent by triggers: V2, V7, V8.)
  */
 public final class Sql {
 
@@ -21,11 +21,5 @@ public final class Sql {
     public static boolean tryTransactionLock(EntityManager em, String key) {
         return (Boolean) em.createNativeQuery("select pg_try_advisory_xact_lock(hashtextextended(?1, 0))")
                 .setParameter(1, key).getSingleResult();
-    }
-
-    /** Sends a notification on {@code channel}; delivered when the transaction commits. */
-    public static void notify(EntityManager em, String channel, String payload) {
-        em.createNativeQuery("select pg_notify(?1, ?2)").setParameter(1, channel).setParameter(2, payload)
-                .getSingleResult();
     }
 }

@@ -3,48 +3,34 @@ package app.mealplanner.common.jobrunr;
 import static org.jobrunr.scheduling.JobBuilder.aJob;
 
 import java.util.UUID;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 
-import org.jboss.logging.Logger;
 import org.jobrunr.scheduling.JobRequestScheduler;
 
-import app.mealplanner.common.db.Sql;
 import app.mealplanner.common.job.MenuJobRequest;
 import app.mealplanner.common.menu.MenuRequest;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
- * Hands a committed {@code menu_job} row to JobRunr under the same id and wakes the workers (DESIGN §7).
- * Safe to repeat: JobRunr skips a job id it already has.
+ * Hands a committed {@code menu_job} row to JobRunr under the same id (DESIGN §7). Safe to repeat: JobRunr
+ * skips a job id it already has.
  *
- * <p>The wake-up is sent by one background thread, and wake-ups asked for while one is being sent are
- * folded into the next: a worker that hears it looks for <em>all</em> enqueued jobs, so one NOTIFY covers
- * every job committed before it was sent. An idle api still sends it within microseconds of the enqueue;
- * a busy one sends far fewer than one per request and the request does not wait for it. If it cannot be
- * sent (database unreachable) the workers still find the job at their next poll.
+ * <p>Nothing here wakes the workers: the database does, when JobRunr's insert commits. A trigger on
+ * JobRunr's job table (V8, attached by {@link JobRunrStorage}) notifies {@link #WAKEUP_CHANNEL} for every
+ * job that becomes ENQUEUED, so the wake-up costs no round trip or transaction of its own, cannot reach a
+ * worker before the job is visible, and also follows the enqueues that are not ours (a retry whose wait is
+ * over, a requeue from the dashboard). A worker that misses it finds the job at its next poll.
  */
 @ApplicationScoped
 public class MenuJobQueue {
 
-    private static final Logger LOG = Logger.getLogger(MenuJobQueue.class);
-
-    /** The channel workers LISTEN on to look for work at once instead of at their next poll. */
+    /** The channel workers LISTEN on to look for work at once instead of at their next poll; the payload is the job's id. */
     public static final String WAKEUP_CHANNEL = "jobrunr_wakeup";
 
     private final JobRequestScheduler scheduler;
-    private final EntityManager em;
-    private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    private final Semaphore wakeupAsked = new Semaphore(0);
-    private volatile Thread waker;
 
-    public MenuJobQueue(JobRequestScheduler scheduler, EntityManager em) {
+    public MenuJobQueue(JobRequestScheduler scheduler) {
         this.scheduler = scheduler;
-        this.em = em;
     }
 
     /** Enqueues the job named and labelled for the dashboard after its request ({@link MenuJobLabels}). */
@@ -53,7 +39,6 @@ public class MenuJobQueue {
                 .withName(MenuJobLabels.name(request))
                 .withLabels(MenuJobLabels.labels(request))
                 .withJobRequest(new MenuJobRequest(menuJobId)));
-        wakeWorkers();
     }
 
     /**
@@ -68,52 +53,5 @@ public class MenuJobQueue {
         } catch (org.jobrunr.storage.JobNotFoundException alreadyGone) {
             // nothing left to stop
         }
-    }
-
-    /** Asks for a wake-up of the workers; returns at once. */
-    public void wakeWorkers() {
-        if (wakeupPending.compareAndSet(false, true)) {
-            startWaker();
-            wakeupAsked.release();
-        }
-    }
-
-    private void startWaker() {
-        if (waker == null) {
-            synchronized (this) {
-                if (waker == null) {
-                    waker = Thread.ofVirtual().name("jobrunr-wakeup").start(this::sendWakeups);
-                }
-            }
-        }
-    }
-
-    private void sendWakeups() {
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                wakeupAsked.acquire();
-            } catch (InterruptedException e) {
-                return;
-            }
-            wakeupPending.set(false); // asks from here on get another NOTIFY after this one
-            try {
-                sendWakeup();
-            } catch (RuntimeException e) {
-                LOG.debugf("wake-up not sent (%s); workers find the job at their next poll", e.getMessage());
-            }
-        }
-    }
-
-    @PreDestroy
-    void stop() {
-        Thread t = waker;
-        if (t != null) {
-            t.interrupt();
-        }
-    }
-
-    /** Sends one {@code NOTIFY} now, on the caller's thread, in a transaction of its own. */
-    public void sendWakeup() {
-        QuarkusTransaction.requiringNew().run(() -> Sql.notify(em, WAKEUP_CHANNEL, ""));
     }
 }
