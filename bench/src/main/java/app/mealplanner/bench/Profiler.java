@@ -45,6 +45,11 @@ final class Profiler {
         COMPONENTS.put("security (Quarkus)", List.of("io.quarkus.security", "io.quarkus.vertx.http.runtime.security",
                 "io.quarkus.smallrye.jwt"));
         COMPONENTS.put("validation (Hibernate Validator)", List.of("org.hibernate.validator", "jakarta.validation"));
+        // after the validator: its package is inside org.hibernate
+        COMPONENTS.put("Hibernate ORM and Panache", List.of("org.hibernate", "io.quarkus.hibernate",
+                "io.quarkus.panache"));
+        COMPONENTS.put("transactions (Narayana JTA)", List.of("com.arjuna", "io.narayana", "io.quarkus.narayana",
+                "org.jboss.tm"));
         COMPONENTS.put("CDI (ArC)", List.of("io.quarkus.arc"));
         COMPONENTS.put("our code", List.of("app.mealplanner"));
         COMPONENTS.put("HTTP server and client (Vert.x, Netty)", List.of("io.vertx", "io.netty", "io.quarkus.vertx"));
