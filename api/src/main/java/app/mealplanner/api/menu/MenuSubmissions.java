@@ -3,9 +3,7 @@ package app.mealplanner.api.menu;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -76,15 +74,14 @@ public class MenuSubmissions {
                 throw new ApiException(401, "unauthorized", "Unauthorized", "This account no longer exists.", null,
                         Map.of("WWW-Authenticate", "Bearer"));
             }
-            List<UUID> active = jobs.active(userId, limits.activePerUser());
-            if (active.size() >= limits.activePerUser()) {
+            MenuJobs.Usage usage = jobs.usage(userId, limits.perHour());
+            if (usage.active() >= limits.activePerUser()) {
                 throw new ApiException(409, "too-many-active-jobs", "Conflict", "You already have "
-                        + active.size() + " menu job(s) queued or running (the limit is " + limits.activePerUser()
-                        + "); wait for one to finish or cancel it.", active.get(0), Map.of());
+                        + usage.active() + " menu job(s) queued or running (the limit is " + limits.activePerUser()
+                        + "); wait for one to finish or cancel it.", usage.oldestActive(), Map.of());
             }
-            Optional<Duration> wait = jobs.quotaWait(userId, limits.perHour());
-            if (wait.isPresent()) {
-                long seconds = Math.max(1, wait.get().toSeconds() + 1);
+            if (usage.quotaWait().isPresent()) {
+                long seconds = Math.max(1, usage.quotaWait().get().toSeconds() + 1);
                 throw new ApiException(429, "hourly-quota", "Too Many Requests", "At most " + limits.perHour()
                         + " menu requests per hour; the next one is possible in " + seconds + " s.", null,
                         Map.of("Retry-After", String.valueOf(seconds)));

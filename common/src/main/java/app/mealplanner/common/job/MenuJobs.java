@@ -38,6 +38,7 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
     /** HQL names the states by their enum constants. */
     private static final String S = "app.mealplanner.common.job.JobState.";
     private static final String G = "app.mealplanner.common.job.Stage.";
+    private static final String ACTIVE = S + "QUEUED, " + S + "RUNNING";
 
     /** Inserts a QUEUED job in the caller's transaction and returns it as the database filled it. */
     @Transactional(TxType.MANDATORY)
@@ -120,34 +121,36 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
         return one(readOnly(find("userId = ?1 and idempotencyKey = ?2", userId, idempotencyKey)));
     }
 
-    /** The user's QUEUED or RUNNING jobs, oldest first, at most {@code limit}. */
-    @Transactional(TxType.MANDATORY)
-    public List<UUID> active(UUID userId, int limit) {
-        return getEntityManager().createQuery("select j.id from MenuJobEntity j where j.userId = :user "
-                + "and j.status in (" + S + "QUEUED, " + S + "RUNNING) order by j.createdAt", UUID.class)
-                .setParameter("user", userId)
-                .setMaxResults(limit)
-                .getResultList();
+    /**
+     * What the per-user rules read: how many of the user's jobs are QUEUED or RUNNING and the oldest of them,
+     * and how long the user must wait under a rolling hourly quota of {@code perHour} (empty while fewer than
+     * {@code perHour} requests were accepted in the last hour, otherwise the time until the oldest of the last
+     * {@code perHour} leaves the window).
+     */
+    public record Usage(long active, UUID oldestActive, Optional<Duration> quotaWait) {
     }
 
     /**
-     * How long the user must wait before submitting again under a rolling hourly quota of {@code perHour}:
-     * empty while fewer than {@code perHour} requests were accepted in the last hour, otherwise the time
-     * until the oldest of the last {@code perHour} leaves the window. Measured on the database's clock
-     * (which stamps {@code created_at}), read in the same statement: an accepted request costs one round
-     * trip here.
+     * The user's {@link Usage}, in one statement. Run it after {@link #lockUser}: a statement sees what was
+     * committed before it started, so it then counts every job the user's concurrent requests inserted. Time is
+     * the database's clock (which stamps {@code created_at}), read in the same statement.
      */
     @Transactional(TxType.MANDATORY)
-    public Optional<Duration> quotaWait(UUID userId, int perHour) {
-        return getEntityManager().createQuery("select j.createdAt, current_instant from MenuJobEntity j "
-                + "where j.userId = :user order by j.createdAt desc", Object[].class)
+    public Usage usage(UUID userId, int perHour) {
+        Object[] row = getEntityManager().createQuery("select "
+                + "(select count(j) from MenuJobEntity j where j.userId = u.id and j.status in (" + ACTIVE + ")), "
+                + "(select j.id from MenuJobEntity j where j.userId = u.id and j.status in (" + ACTIVE + ") "
+                + "order by j.createdAt limit 1), "
+                + "(select j.createdAt from MenuJobEntity j where j.userId = u.id order by j.createdAt desc "
+                + "limit 1 offset :skip), "
+                + "current_instant from AppUser u where u.id = :user", Object[].class)
                 .setParameter("user", userId)
-                .setFirstResult(perHour - 1)
-                .setMaxResults(1)
-                .getResultStream().findFirst()
-                .map(row -> Duration.between((Instant) row[1],
-                        ((Instant) row[0]).plus(Duration.ofHours(1))))
-                .filter(wait -> wait.isPositive());
+                .setParameter("skip", perHour - 1)
+                .getSingleResult();
+        Optional<Duration> wait = Optional.ofNullable((Instant) row[2])
+                .map(oldest -> Duration.between((Instant) row[3], oldest.plus(Duration.ofHours(1))))
+                .filter(Duration::isPositive);
+        return new Usage((Long) row[0], (UUID) row[1], wait);
     }
 
     /** Jobs QUEUED before this one (by creation time), plus one: 1 means next. */
