@@ -300,10 +300,10 @@ final class EnqueueScenario extends Scenario {
                 the reference commits one 300-byte row per statement, while one `POST /api/menus` is (1) an RS256
                 signature check and JWT parsing — every measured request is a new user with a new token, so the
                 api's verified-token cache cannot help here, as it does for polling — (2) JSON binding, bean
-                validation and a SHA-256 of the request, (3) a transaction of four statements (lock the user row,
-                count active jobs, hourly quota, insert the row) and (4) JobRunr's enqueue — a second transaction on
-                another pooled connection that serialises the job to JSON and inserts it into `jobrunr_jobs`: six
-                statements and two commits where the reference has one, plus the api's own Java work, which costs
+                validation and a SHA-256 of the request, (3) a transaction of three statements (lock the user row,
+                read the active jobs and the hourly quota in one, insert the row) and (4) JobRunr's enqueue — a
+                second transaction on another pooled connection that serialises the job to JSON and inserts it into
+                `jobrunr_jobs`: five statements and two commits where the reference has one, plus the api's own Java work, which costs
                 more CPU than PostgreSQL's share (per-request figures above). 25 % of the reference would mean the
                 whole request costing about four bare INSERTs, which this design cannot reach on two shared cores.
                 The reference is also flattered by the embedded server's `synchronous_commit=off` (see Database
