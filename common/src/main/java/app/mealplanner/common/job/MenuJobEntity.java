@@ -19,7 +19,7 @@ import org.hibernate.type.SqlTypes;
 import app.mealplanner.common.menu.MenuRequest;
 
 /**
- * A {@code menu_job} row. Only inserted as an entity: every later change is a guarded HQL update in
+ * A {@code menu_job} row. Only inserted as an entity: every later change is a guarded update in
  * {@link MenuJobs} that names the states (and the attempt) it starts from. The columns the database fills
  * (creation time, version, day count) are read back by the insert itself ({@code RETURNING}).
  */

@@ -22,10 +22,10 @@ import io.quarkus.panache.common.Parameters;
 
 /**
  * Reads and moves {@code menu_job} rows (Panache repository of {@link MenuJobEntity}). Every transition is
- * an HQL update that names the states it may start from, so a late or repeated step (at-least-once
- * delivery) cannot move a final job, and the attempt it belongs to (JobRunr's count: attempt n follows
- * n - 1 failures), so that a step of one attempt cannot move the row of another: a late retry decision
- * about attempt 1 leaves attempt 2 running. Each reports whether it moved the row. Cancelling is the one
+ * an HQL update (the start of an attempt: a native {@code UPDATE … RETURNING}) that names the states it may
+ * start from, so a late or repeated step (at-least-once delivery) cannot move a final job, and the attempt
+ * it belongs to (JobRunr's count: attempt n follows n - 1 failures), so that a step of one attempt cannot
+ * move the row of another: a late retry decision about attempt 1 leaves attempt 2 running. Each reports whether it moved the row. Cancelling is the one
  * transition of the job as a whole.
  *
  * <p>Rows are read read-only (no snapshot for dirty checking: nothing here changes a loaded entity) and
@@ -77,19 +77,35 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
      * already started (a stale delivery: nothing to do). Clears the error of the attempt before.
      */
     public Optional<MenuJob> start(UUID id, int attempt) {
-        int moved = update("status = " + S + "RUNNING, stage = " + G + "PLANNING, progress = 10, daysReady = 0, attempt = :attempt, "
-                + "startedAt = coalesce(startedAt, current_timestamp), nextAttemptAt = null, errorCode = null, "
-                + "errorMessage = null where id = :id and status in (" + S + "QUEUED, " + S + "RUNNING) and attempt < :attempt",
-                Parameters.with("id", id).and("attempt", attempt));
-        return moved == 1 ? find(id) : Optional.empty();
+        return start(id, (Integer) attempt);
     }
 
     /** Marks the job RUNNING in the attempt after its last one (a run that JobRunr did not count). */
     public Optional<MenuJob> start(UUID id) {
-        int moved = update("status = " + S + "RUNNING, stage = " + G + "PLANNING, progress = 10, daysReady = 0, attempt = attempt + 1, "
-                + "startedAt = coalesce(startedAt, current_timestamp), nextAttemptAt = null, errorCode = null, "
-                + "errorMessage = null where id = ?1 and status in (" + S + "QUEUED, " + S + "RUNNING)", id);
-        return moved == 1 ? find(id) : Optional.empty();
+        return start(id, (Integer) null);
+    }
+
+    /**
+     * The start of an attempt, guarded like every transition (the states and the attempt it starts from), and
+     * the row it produced, in one native statement: HQL has no {@code RETURNING}. As an HQL update followed by
+     * a read it took two statements, and Hibernate 7.2 translates an HQL update to SQL again on every call (it
+     * keeps the translation of selects only), all before {@code started_at} is stamped: on the path of every
+     * job's pick-up. A native query's parsed form is cached. {@code started_at} is the transaction's start on
+     * the database's clock, as {@code created_at} is.
+     */
+    private Optional<MenuJob> start(UUID id, Integer attempt) {
+        var query = getEntityManager().createNativeQuery("update menu_job set status = '" + JobState.RUNNING
+                + "', stage = '" + Stage.PLANNING.value() + "', progress = 10, days_ready = 0, attempt = "
+                + (attempt == null ? "attempt + 1" : "?2") + ", started_at = coalesce(started_at, now()), "
+                + "next_attempt_at = null, error_code = null, error_message = null where id = ?1 and status in ('" + JobState.QUEUED
+                + "', '" + JobState.RUNNING + "')" + (attempt == null ? "" : " and attempt < ?2") + " returning *",
+                MenuJobEntity.class)
+                .setParameter(1, id)
+                .setHint(HibernateHints.HINT_READ_ONLY, true);
+        if (attempt != null) {
+            query.setParameter(2, attempt);
+        }
+        return query.getResultList().stream().findFirst().map(row -> ((MenuJobEntity) row).toRecord());
     }
 
     /** Moves stage and progress of a running attempt; false when the row is no longer RUNNING in it. */
@@ -227,7 +243,7 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
      */
     public boolean awaitRetry(UUID id, int attempt, Instant nextAttemptAt) {
         return update("status = " + S + "QUEUED, stage = " + G + "QUEUED, progress = 0, attempt = greatest(attempt, :attempt), "
-                + "nextAttemptAt = :at where id = :id and status in (" + S + "QUEUED, " + S + "RUNNING) and attempt <= :attempt",
+                + "nextAttemptAt = :at where id = :id and status in (" + ACTIVE + ") and attempt <= :attempt",
                 Parameters.with("attempt", attempt).and("at", nextAttemptAt).and("id", id)) == 1;
     }
 
@@ -240,14 +256,14 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
                 + "errorCode = case when attempt = :attempt and errorCode is not null then errorCode else :code end, "
                 + "errorMessage = case when attempt = :attempt and errorCode is not null then errorMessage else :message end, "
                 + "attempt = greatest(attempt, :attempt) "
-                + "where id = :id and status in (" + S + "QUEUED, " + S + "RUNNING) and attempt <= :attempt",
+                + "where id = :id and status in (" + ACTIVE + ") and attempt <= :attempt",
                 Parameters.with("attempt", attempt).and("code", code).and("message", message).and("id", id)) == 1;
     }
 
     /** Cancels the job unless it is final; true when this call cancelled it. */
     public boolean cancel(UUID id) {
         return update("status = " + S + "CANCELLED, finishedAt = current_timestamp, nextAttemptAt = null "
-                + "where id = ?1 and status in (" + S + "QUEUED, " + S + "RUNNING)", id) == 1;
+                + "where id = ?1 and status in (" + ACTIVE + ")", id) == 1;
     }
 
     private static PanacheQuery<MenuJobEntity> readOnly(PanacheQuery<MenuJobEntity> query) {
