@@ -190,7 +190,8 @@ final class PickupScenario extends Scenario {
                 + "Polling samples are submitted 0.5–2 s apart at random so that they fall at every phase of the "
                 + "poll; the expected pick-up is then about 2.5 s on average and up to 5 s.");
         StringBuilder a = new StringBuilder("The wake-up path: the api commits the row, JobRunr inserts its job "
-                + "(second transaction), the api sends `NOTIFY jobrunr_wakeup` (third), the worker's LISTEN thread "
+                + "(second transaction), whose commit sends `NOTIFY jobrunr_wakeup` (a trigger on JobRunr's table), the "
+                + "worker's LISTEN thread "
                 + "pokes JobRunr's steward (`notifyThreadOccupied`/`notifyThreadIdle`), the steward fetches ENQUEUED "
                 + "jobs and saves them PROCESSING, a worker thread starts the job, and its first statement sets "
                 + "`started_at`. The " + Report.ms(w50) + " median is those round trips and commits across three "
