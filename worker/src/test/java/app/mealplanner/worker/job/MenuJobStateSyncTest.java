@@ -57,6 +57,25 @@ class MenuJobStateSyncTest {
     }
 
     @Test
+    void shouldStartTheRetryKeepingWhenTheJobFirstStartedAndClearingTheLastAttemptsError() throws Exception {
+        MenuJob job = testJobs.queued(REQUEST);
+        MenuJob first = jobs.start(job.id(), 1).orElseThrow();
+        jobs.recordError(job.id(), 1, "MODEL_UNAVAILABLE", "the model did not answer");
+        applyRetry(jobRunrJob(job.id(), 1), Instant.now().plus(Duration.ofSeconds(3)));
+
+        MenuJob second = jobs.start(job.id(), 2).orElseThrow();
+
+        // started_at is the pick-up of the job, not of its latest attempt (the pickup metric reads it)
+        assertThat(second.startedAt()).isEqualTo(first.startedAt());
+        assertThat(second.attempt()).isEqualTo(2);
+        assertThat(second.status()).isEqualTo(app.mealplanner.common.job.JobState.RUNNING);
+        assertThat(second.stage()).isEqualTo(Stage.PLANNING);
+        assertThat(second.errorCode()).isNull();
+        assertThat(second.nextAttemptAt()).isNull();
+        assertThat(jobs.find(job.id()).orElseThrow()).isEqualTo(second);
+    }
+
+    @Test
     void shouldFailAJobAfterItsLastAttemptKeepingTheErrorThatAttemptRecorded() throws Exception {
         MenuJob job = testJobs.queued(REQUEST);
         jobs.start(job.id(), 3);
