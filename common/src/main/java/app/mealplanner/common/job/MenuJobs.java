@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
+import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
@@ -25,8 +26,8 @@ import io.quarkus.panache.common.Parameters;
  * an HQL update (the start of an attempt: a native {@code UPDATE … RETURNING}) that names the states it may
  * start from, so a late or repeated step (at-least-once delivery) cannot move a final job, and the attempt
  * it belongs to (JobRunr's count: attempt n follows n - 1 failures), so that a step of one attempt cannot
- * move the row of another: a late retry decision about attempt 1 leaves attempt 2 running. Each reports whether it moved the row. Cancelling is the one
- * transition of the job as a whole.
+ * move the row of another: a late retry decision about attempt 1 leaves attempt 2 running. Each reports
+ * whether it moved the row. Cancelling is the one transition of the job as a whole.
  *
  * <p>Rows are read read-only (no snapshot for dirty checking: nothing here changes a loaded entity) and
  * handed out as {@link MenuJob} records. Every method joins the caller's transaction or runs in its own.
@@ -39,6 +40,22 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
     private static final String S = "app.mealplanner.common.job.JobState.";
     private static final String G = "app.mealplanner.common.job.Stage.";
     private static final String ACTIVE = S + "QUEUED, " + S + "RUNNING";
+
+    /**
+     * The start of an attempt, guarded like every transition (the states and the attempt it starts from), and
+     * the row it produced, in one native statement: HQL has no {@code RETURNING}. As an HQL update followed by
+     * a read it took two statements, and Hibernate 7.2 translates an HQL update to SQL again on every call (it
+     * keeps the translation of selects only), all before {@code started_at} is stamped: on the path of every
+     * job's pick-up. A native query's parsed form is cached. {@code started_at} is the transaction's start on
+     * the database's clock, as {@code created_at} is. {@code ?1} is the job's id, {@code ?2} the attempt.
+     */
+    private static final String START = "update menu_job set status = '" + JobState.RUNNING + "', stage = '"
+            + Stage.PLANNING.value() + "', progress = 10, days_ready = 0, attempt = %s, "
+            + "started_at = coalesce(started_at, now()), next_attempt_at = null, error_code = null, "
+            + "error_message = null where id = ?1 and status in ('" + JobState.QUEUED + "', '" + JobState.RUNNING
+            + "')%s returning *";
+    private static final String START_ATTEMPT = START.formatted("?2", " and attempt < ?2");
+    private static final String START_NEXT_ATTEMPT = START.formatted("attempt + 1", "");
 
     /** Inserts a QUEUED job in the caller's transaction and returns it as the database filled it. */
     @Transactional(TxType.MANDATORY)
@@ -77,35 +94,19 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
      * already started (a stale delivery: nothing to do). Clears the error of the attempt before.
      */
     public Optional<MenuJob> start(UUID id, int attempt) {
-        return start(id, (Integer) attempt);
+        return start(getEntityManager().createNativeQuery(START_ATTEMPT, MenuJobEntity.class)
+                .setParameter(1, id).setParameter(2, attempt));
     }
 
     /** Marks the job RUNNING in the attempt after its last one (a run that JobRunr did not count). */
     public Optional<MenuJob> start(UUID id) {
-        return start(id, (Integer) null);
+        return start(getEntityManager().createNativeQuery(START_NEXT_ATTEMPT, MenuJobEntity.class)
+                .setParameter(1, id));
     }
 
-    /**
-     * The start of an attempt, guarded like every transition (the states and the attempt it starts from), and
-     * the row it produced, in one native statement: HQL has no {@code RETURNING}. As an HQL update followed by
-     * a read it took two statements, and Hibernate 7.2 translates an HQL update to SQL again on every call (it
-     * keeps the translation of selects only), all before {@code started_at} is stamped: on the path of every
-     * job's pick-up. A native query's parsed form is cached. {@code started_at} is the transaction's start on
-     * the database's clock, as {@code created_at} is.
-     */
-    private Optional<MenuJob> start(UUID id, Integer attempt) {
-        var query = getEntityManager().createNativeQuery("update menu_job set status = '" + JobState.RUNNING
-                + "', stage = '" + Stage.PLANNING.value() + "', progress = 10, days_ready = 0, attempt = "
-                + (attempt == null ? "attempt + 1" : "?2") + ", started_at = coalesce(started_at, now()), "
-                + "next_attempt_at = null, error_code = null, error_message = null where id = ?1 and status in ('" + JobState.QUEUED
-                + "', '" + JobState.RUNNING + "')" + (attempt == null ? "" : " and attempt < ?2") + " returning *",
-                MenuJobEntity.class)
-                .setParameter(1, id)
-                .setHint(HibernateHints.HINT_READ_ONLY, true);
-        if (attempt != null) {
-            query.setParameter(2, attempt);
-        }
-        return query.getResultList().stream().findFirst().map(row -> ((MenuJobEntity) row).toRecord());
+    private static Optional<MenuJob> start(Query query) {
+        return query.setHint(HibernateHints.HINT_READ_ONLY, true).getResultList().stream().findFirst()
+                .map(row -> ((MenuJobEntity) row).toRecord());
     }
 
     /** Moves stage and progress of a running attempt; false when the row is no longer RUNNING in it. */
