@@ -19,9 +19,9 @@ import org.hibernate.type.SqlTypes;
 import app.mealplanner.common.menu.MenuRequest;
 
 /**
- * A {@code menu_job} row. Only inserted as an entity: every later change is a guarded update in
- * {@link MenuJobs} that names the states (and the attempt) it starts from. The columns the database fills
- * (creation time, version, day count) are read back by the insert itself ({@code RETURNING}).
+ * A {@code menu_job} row, read as an entity and never changed as one: {@link MenuJobs} inserts it with a
+ * native {@code INSERT … RETURNING} (which reads back the columns the database fills: creation time, version,
+ * day count) and moves it only with guarded updates that name the states (and the attempt) they start from.
  */
 @Entity
 @Table(name = "menu_job")

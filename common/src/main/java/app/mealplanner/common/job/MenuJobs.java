@@ -13,9 +13,11 @@ import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
+import org.hibernate.StatelessSession;
 import org.hibernate.jpa.HibernateHints;
 
 import app.mealplanner.common.db.Sql;
+import app.mealplanner.common.db.StoredJson;
 import app.mealplanner.common.menu.MenuRequest;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
@@ -57,6 +59,28 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
     private static final String START_ATTEMPT = START.formatted("?2", " and attempt < ?2");
     private static final String START_NEXT_ATTEMPT = START.formatted("attempt + 1", "");
 
+    /**
+     * The insert of a QUEUED job, returning the columns the database fills (creation time, version, day count).
+     * Native because HQL has no {@code RETURNING}; {@code persist} could say it, but a persisted entity costs
+     * the persistence context's work (its snapshot, the flushes, the dirty check at commit) for a row nothing
+     * here changes again, on the api's busiest path (see {@link #stateless}).
+     */
+    private static final String INSERT = "insert into menu_job (id, user_id, idempotency_key, request_hash, request, "
+            + "traceparent) values (?1, ?2, ?3, ?4, cast(?5 as jsonb), ?6) returning created_at, version, days_total";
+
+    /**
+     * The submission's statements ({@link #lockUser}, {@link #usage}, {@link #insert}) run in a stateless
+     * session of the caller's transaction (the same connection and transaction): they read no entity they would
+     * change, so a persistence context would only be filled, flushed and dirty-checked for nothing. Measured on
+     * the three statements together: CPU p50 0.29-0.40 ms a submission with the entity manager and
+     * {@code persistAndFlush}, 0.21-0.24 ms this way (bench/README.md, sixth session).
+     */
+    private final StatelessSession stateless;
+
+    public MenuJobs(StatelessSession stateless) {
+        this.stateless = stateless;
+    }
+
     /** Inserts a QUEUED job in the caller's transaction and returns it as the database filled it. */
     @Transactional(TxType.MANDATORY)
     public MenuJob insert(UUID id, UUID userId, String idempotencyKey, String requestHash, MenuRequest request,
@@ -68,7 +92,20 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
         job.requestHash = requestHash;
         job.request = request;
         job.traceparent = traceparent;
-        persistAndFlush(job); // the insert returns created_at, version and days_total
+        Object[] filled = (Object[]) stateless.createNativeQuery(INSERT)
+                .addScalar("created_at", Instant.class)
+                .addScalar("version", Long.class)
+                .addScalar("days_total", Short.class)
+                .setParameter(1, id)
+                .setParameter(2, userId)
+                .setParameter(3, idempotencyKey, String.class)
+                .setParameter(4, requestHash)
+                .setParameter(5, StoredJson.write(request))
+                .setParameter(6, traceparent, String.class)
+                .getSingleResult();
+        job.createdAt = (Instant) filled[0];
+        job.version = (Long) filled[1];
+        job.daysTotal = (Short) filled[2];
         return job.toRecord();
     }
 
@@ -121,7 +158,7 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
      */
     @Transactional(TxType.MANDATORY)
     public boolean lockUser(UUID userId) {
-        return !getEntityManager().createQuery("select u.id from AppUser u where u.id = :id")
+        return !stateless.createSelectionQuery("select u.id from AppUser u where u.id = :id", UUID.class)
                 .setParameter("id", userId)
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE)
                 .getResultList().isEmpty();
@@ -154,7 +191,7 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
      */
     @Transactional(TxType.MANDATORY)
     public Usage usage(UUID userId, int perHour) {
-        Object[] row = getEntityManager().createQuery("select "
+        Object[] row = stateless.createSelectionQuery("select "
                 + "(select count(j) from MenuJobEntity j where j.userId = u.id and j.status in (" + ACTIVE + ")), "
                 + "(select j.id from MenuJobEntity j where j.userId = u.id and j.status in (" + ACTIVE + ") "
                 + "order by j.createdAt limit 1), "
