@@ -48,6 +48,20 @@ class MenuJobTest {
     MeterRegistry metrics;
 
     @Test
+    void shouldReturnTheInsertedJobAsTheDatabaseStoredIt() throws Exception {
+        // insert is a native INSERT … RETURNING: what it hands back must be the row, including the columns the
+        // database fills (created_at, version, days_total) and the request as stored in JSONB
+        MenuJob inserted = testJobs.queued(REQUEST, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+
+        MenuJob stored = jobs.find(inserted.id()).orElseThrow();
+        assertThat(inserted).isEqualTo(stored);
+        assertThat(stored.status()).isEqualTo(JobState.QUEUED);
+        assertThat(stored.daysTotal()).isEqualTo(2);
+        assertThat(stored.version()).isPositive();
+        assertThat(stored.createdAt()).isNotNull();
+    }
+
+    @Test
     void shouldRunAnEnqueuedJobThroughJobRunrToAStoredMenu() throws Exception {
         MenuJob job = testJobs.queued(REQUEST);
         queue.enqueue(job.id(), job.request());
