@@ -9,6 +9,8 @@ import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
+import org.hibernate.StatelessSession;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -37,11 +39,27 @@ public class MenuJobDays {
         }
     }
 
+    /** A day of the attempt, replacing the same day stored before (the day's key). */
+    private static final String STORE_DAY = "insert into menu_job_day (job_id, attempt, day, body) "
+            + "values (?1, ?2, ?3, cast(?4 as jsonb)) on conflict (job_id, day) do update set attempt = excluded.attempt, "
+            + "body = excluded.body, created_at = now()";
+
+    /**
+     * The job's day count, progress and tokens after a stored day. Native, like the other transitions of a
+     * running job that happen on every job's path ({@link MenuJobs#RUNNING_GUARD} says why); its guard is the
+     * row lock {@link #store} takes first.
+     */
+    private static final String COUNT_DAY = "update menu_job set days_ready = (select count(*) from menu_job_day "
+            + "where job_id = ?1 and attempt = ?2), progress = greatest(progress, ?3), "
+            + "prompt_tokens = prompt_tokens + ?4, completion_tokens = completion_tokens + ?5 where id = ?1";
+
     private final MenuJobs jobs;
+    private final StatelessSession stateless;
     private final ObjectMapper json;
 
-    public MenuJobDays(MenuJobs jobs, ObjectMapper json) {
+    public MenuJobDays(MenuJobs jobs, StatelessSession stateless, ObjectMapper json) {
         this.jobs = jobs;
+        this.stateless = stateless;
         this.json = json;
     }
 
@@ -60,26 +78,19 @@ public class MenuJobDays {
      */
     @Transactional
     public boolean store(UUID jobId, int attempt, Menu.Day day, int progress, Tokens tokens) {
-        EntityManager em = em();
-        boolean running = !em.createQuery("select j.id from MenuJobEntity j where j.id = :id and j.status = "
-                + "app.mealplanner.common.job.JobState.RUNNING and j.attempt = :attempt")
+        boolean running = !stateless.createSelectionQuery("select j.id from MenuJobEntity j where j.id = :id and "
+                + "j.status = app.mealplanner.common.job.JobState.RUNNING and j.attempt = :attempt", UUID.class)
                 .setParameter("id", jobId).setParameter("attempt", attempt)
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList().isEmpty();
         if (!running) {
             return false;
         }
-        em.createNativeQuery("insert into menu_job_day (job_id, attempt, day, body) values (?1, ?2, ?3, cast(?4 as jsonb)) "
-                + "on conflict (job_id, day) do update set attempt = excluded.attempt, body = excluded.body, "
-                + "created_at = now()")
+        stateless.createNativeMutationQuery(STORE_DAY)
                 .setParameter(1, jobId).setParameter(2, attempt).setParameter(3, (short) day.day())
                 .setParameter(4, toJson(day)).executeUpdate();
-        em.createQuery("update MenuJobEntity j set j.daysReady = (select count(d) from MenuJobDayEntity d "
-                + "where d.jobId = :id and d.attempt = :attempt), j.progress = greatest(j.progress, :progress), "
-                + "j.promptTokens = j.promptTokens + :prompt, j.completionTokens = j.completionTokens + :completion "
-                + "where j.id = :id")
-                .setParameter("id", jobId).setParameter("attempt", attempt).setParameter("progress", (short) progress)
-                .setParameter("prompt", (int) tokens.prompt()).setParameter("completion", (int) tokens.completion())
-                .executeUpdate();
+        stateless.createNativeMutationQuery(COUNT_DAY)
+                .setParameter(1, jobId).setParameter(2, attempt).setParameter(3, (short) progress)
+                .setParameter(4, (int) tokens.prompt()).setParameter(5, (int) tokens.completion()).executeUpdate();
         return true;
     }
 

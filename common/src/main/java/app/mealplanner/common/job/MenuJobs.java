@@ -9,12 +9,12 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
-import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
 import org.hibernate.StatelessSession;
 import org.hibernate.jpa.HibernateHints;
+import org.hibernate.query.NativeQuery;
 
 import app.mealplanner.common.db.Sql;
 import app.mealplanner.common.db.StoredJson;
@@ -25,8 +25,8 @@ import io.quarkus.panache.common.Parameters;
 
 /**
  * Reads and moves {@code menu_job} rows (Panache repository of {@link MenuJobEntity}). Every transition is
- * an HQL update (the start of an attempt: a native {@code UPDATE … RETURNING}) that names the states it may
- * start from, so a late or repeated step (at-least-once delivery) cannot move a final job, and the attempt
+ * an update (HQL; native for a running job's own frequent ones, see {@link #RUNNING_GUARD}, and for the start
+ * of an attempt, {@code UPDATE … RETURNING}) that names the states it may start from, so a late or repeated step (at-least-once delivery) cannot move a final job, and the attempt
  * it belongs to (JobRunr's count: attempt n follows n - 1 failures), so that a step of one attempt cannot
  * move the row of another: a late retry decision about attempt 1 leaves attempt 2 running. Each reports
  * whether it moved the row. Cancelling is the one transition of the job as a whole.
@@ -60,6 +60,21 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
     private static final String START_NEXT_ATTEMPT = START.formatted("attempt + 1", "");
 
     /**
+     * The guard of a running job's own transitions: the row is RUNNING in this attempt (formatted with the
+     * positions of the job's id and of the attempt). These transitions ({@link #progress}, {@link #succeed}, the
+     * day's update in {@link MenuJobDays#store}) run several times on every job's path, so they are native
+     * statements in the stateless session: Hibernate 7.2 translates an HQL update to SQL again on every
+     * execution (it caches the translation of selects only), 8.5 % of the worker's CPU samples with 500 model
+     * jobs in flight (bench/README.md, seventh session); a native statement's parsed form is cached. The
+     * transitions that happen once in a while (retry, failure, cancellation, errors) stay HQL.
+     */
+    static final String RUNNING_GUARD = "where id = ?%d and status = '" + JobState.RUNNING + "' and attempt = ?%d";
+    private static final String PROGRESS = "update menu_job set stage = ?1, progress = ?2 " + RUNNING_GUARD.formatted(3, 4);
+    private static final String SUCCEED = "update menu_job set status = '" + JobState.SUCCEEDED + "', stage = '"
+            + Stage.DONE.value() + "', progress = 100, days_ready = days_total, menu_id = ?1, finished_at = now(), "
+            + "next_attempt_at = null, error_code = null, error_message = null " + RUNNING_GUARD.formatted(2, 3);
+
+    /**
      * The insert of a QUEUED job, returning the columns the database fills (creation time, version, day count).
      * Native because HQL has no {@code RETURNING}; {@code persist} could say it, but a persisted entity costs
      * the persistence context's work (its snapshot, the flushes, the dirty check at commit) for a row nothing
@@ -69,10 +84,11 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
             + "traceparent) values (?1, ?2, ?3, ?4, cast(?5 as jsonb), ?6) returning created_at, version, days_total";
 
     /**
-     * The submission's statements ({@link #lockUser}, {@link #usage}, {@link #insert}) run in a stateless
-     * session of the caller's transaction (the same connection and transaction): they read no entity they would
-     * change, so a persistence context would only be filled, flushed and dirty-checked for nothing. Measured on
-     * the three statements together: CPU p50 0.29-0.40 ms a submission with the entity manager and
+     * The statements on every job's path run in a stateless session of the caller's transaction (the same
+     * connection and transaction): the submission's ({@link #lockUser}, {@link #usage}, {@link #insert}) and a
+     * running job's ({@link #start}, {@link #progress}, {@link #succeed}). They read no entity they would change,
+     * so a persistence context would only be filled, flushed and dirty-checked for nothing. Measured on the
+     * submission's three statements together: CPU p50 0.29-0.40 ms with the entity manager and
      * {@code persistAndFlush}, 0.21-0.24 ms this way (bench/README.md, sixth session).
      */
     private final StatelessSession stateless;
@@ -131,25 +147,24 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
      * already started (a stale delivery: nothing to do). Clears the error of the attempt before.
      */
     public Optional<MenuJob> start(UUID id, int attempt) {
-        return start(getEntityManager().createNativeQuery(START_ATTEMPT, MenuJobEntity.class)
+        return start(stateless.createNativeQuery(START_ATTEMPT, MenuJobEntity.class)
                 .setParameter(1, id).setParameter(2, attempt));
     }
 
     /** Marks the job RUNNING in the attempt after its last one (a run that JobRunr did not count). */
     public Optional<MenuJob> start(UUID id) {
-        return start(getEntityManager().createNativeQuery(START_NEXT_ATTEMPT, MenuJobEntity.class)
-                .setParameter(1, id));
+        return start(stateless.createNativeQuery(START_NEXT_ATTEMPT, MenuJobEntity.class).setParameter(1, id));
     }
 
-    private static Optional<MenuJob> start(Query query) {
-        return query.setHint(HibernateHints.HINT_READ_ONLY, true).getResultList().stream().findFirst()
-                .map(row -> ((MenuJobEntity) row).toRecord());
+    private static Optional<MenuJob> start(NativeQuery<MenuJobEntity> query) {
+        return query.getResultList().stream().findFirst().map(MenuJobEntity::toRecord);
     }
 
     /** Moves stage and progress of a running attempt; false when the row is no longer RUNNING in it. */
     public boolean progress(UUID id, int attempt, Stage stage, int progress) {
-        return update("stage = ?1, progress = ?2 where id = ?3 and status = " + S + "RUNNING and attempt = ?4", stage,
-                (short) progress, id, attempt) == 1;
+        return stateless.createNativeMutationQuery(PROGRESS)
+                .setParameter(1, stage.value()).setParameter(2, (short) progress)
+                .setParameter(3, id).setParameter(4, attempt).executeUpdate() == 1;
     }
 
     /**
@@ -264,9 +279,8 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
      */
     @Transactional(TxType.MANDATORY)
     public boolean succeed(UUID id, int attempt, UUID menuId) {
-        return update("status = " + S + "SUCCEEDED, stage = " + G + "DONE, progress = 100, daysReady = daysTotal, menuId = ?1, "
-                + "finishedAt = current_timestamp, nextAttemptAt = null, errorCode = null, errorMessage = null "
-                + "where id = ?2 and status = " + S + "RUNNING and attempt = ?3", menuId, id, attempt) == 1;
+        return stateless.createNativeMutationQuery(SUCCEED)
+                .setParameter(1, menuId).setParameter(2, id).setParameter(3, attempt).executeUpdate() == 1;
     }
 
     /** Records why a running attempt failed; the status moves when JobRunr decides (retry or give up). */

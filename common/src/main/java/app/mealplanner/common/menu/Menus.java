@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
+import org.hibernate.StatelessSession;
 import org.hibernate.jpa.HibernateHints;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
@@ -27,15 +28,23 @@ public class Menus implements PanacheRepositoryBase<MenuEntity, UUID> {
         public static final Usage NONE = new Usage(null, null);
     }
 
+    private final StatelessSession stateless;
+
+    public Menus(StatelessSession stateless) {
+        this.stateless = stateless;
+    }
+
     /**
      * Stores the menu of a job in the caller's transaction and returns its id. Idempotent: when the job
-     * already has a menu (a repeated run), the existing id is returned and nothing is written.
+     * already has a menu (a repeated run), the existing id is returned and nothing is written. In the
+     * transaction's stateless session, like a running job's other statements ({@code MenuJobs}): the menu is
+     * inserted at once (before the job's row names it, {@code menu_job_menu_fk}) and never changed, so a
+     * persistence context would only be flushed and dirty-checked for it.
      */
     @Transactional(TxType.MANDATORY)
     public UUID store(UUID jobId, UUID userId, MenuRequest request, Menu.Plan plan, Usage usage) {
-        Optional<UUID> existing = getEntityManager()
-                .createQuery("select m.id from MenuEntity m where m.jobId = :job", UUID.class)
-                .setParameter("job", jobId).getResultStream().findFirst();
+        Optional<UUID> existing = stateless.createSelectionQuery("select m.id from MenuEntity m where m.jobId = :job",
+                UUID.class).setParameter("job", jobId).getResultStream().findFirst();
         if (existing.isPresent()) {
             return existing.get();
         }
@@ -48,7 +57,7 @@ public class Menus implements PanacheRepositoryBase<MenuEntity, UUID> {
         menu.body = new MenuEntity.Body(request, plan.days(), plan.shoppingList(), plan.warnings());
         menu.promptTokens = usage.promptTokens();
         menu.completionTokens = usage.completionTokens();
-        persistAndFlush(menu); // before the job's row names it (menu_job_menu_fk)
+        stateless.insert(menu);
         return menu.id;
     }
 
