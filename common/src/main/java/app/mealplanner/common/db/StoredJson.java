@@ -43,6 +43,15 @@ public class StoredJson implements FormatMapper {
         }
     }
 
+    /** A document as Hibernate reads it from a JSONB column, for a native statement that returns it as text. */
+    public static <T> T read(String text, Class<T> type) {
+        try {
+            return MAPPER.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot read a stored " + type.getSimpleName(), e);
+        }
+    }
+
     @Override
     public <T> T fromString(CharSequence text, JavaType<T> javaType, WrapperOptions options) {
         return delegate.fromString(text, javaType, options);
