@@ -5,7 +5,6 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
@@ -39,9 +38,18 @@ public class MenuJobDays {
         }
     }
 
-    /** A day of the attempt, replacing the same day stored before (the day's key). */
+    /**
+     * A day of the attempt, replacing the same day stored before (the day's key), inserted only while the job is
+     * RUNNING in the attempt ({@link MenuJobs#RUNNING_GUARD}), whose row the insert's select locks
+     * ({@code FOR UPDATE}, what {@code PESSIMISTIC_WRITE} takes) until the transaction ends: no row inserted means
+     * the job moved on (cancelled, final, a later attempt). One statement where a locking select and the insert
+     * were two: a stored day's transaction holds a pooled connection for each of its round trips, and with
+     * 1000 jobs in flight up to 600-800 of the worker's jobs waited for one of its seven (bench/README.md,
+     * eighth session).
+     */
     private static final String STORE_DAY = "insert into menu_job_day (job_id, attempt, day, body) "
-            + "values (?1, ?2, ?3, cast(?4 as jsonb)) on conflict (job_id, day) do update set attempt = excluded.attempt, "
+            + "select id, attempt, ?3, cast(?4 as jsonb) from menu_job " + MenuJobs.RUNNING_GUARD.formatted(1, 2)
+            + " for update on conflict (job_id, day) do update set attempt = excluded.attempt, "
             + "body = excluded.body, created_at = now()";
 
     /**
@@ -72,22 +80,20 @@ public class MenuJobDays {
 
     /**
      * Stores a validated day of the attempt, moves the job's progress and adds the tokens spent since the
-     * last write, in one transaction with the job's row locked ({@code PESSIMISTIC_WRITE}); false (nothing
-     * stored) when the job is no longer RUNNING in this attempt. Storing the same day again replaces it
-     * (one native {@code INSERT … ON CONFLICT} on the day's key).
+     * last write, in one transaction with the job's row locked ({@link #STORE_DAY}); false (nothing stored) when
+     * the job is no longer RUNNING in this attempt. Storing the same day again replaces it (one native
+     * {@code INSERT … ON CONFLICT} on the day's key). The day is written as JSON before the transaction's
+     * first statement takes a connection.
      */
     @Transactional
     public boolean store(UUID jobId, int attempt, Menu.Day day, int progress, Tokens tokens) {
-        boolean running = !stateless.createSelectionQuery("select j.id from MenuJobEntity j where j.id = :id and "
-                + "j.status = app.mealplanner.common.job.JobState.RUNNING and j.attempt = :attempt", UUID.class)
-                .setParameter("id", jobId).setParameter("attempt", attempt)
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList().isEmpty();
+        String body = toJson(day);
+        boolean running = stateless.createNativeMutationQuery(STORE_DAY)
+                .setParameter(1, jobId).setParameter(2, attempt).setParameter(3, (short) day.day())
+                .setParameter(4, body).executeUpdate() == 1;
         if (!running) {
             return false;
         }
-        stateless.createNativeMutationQuery(STORE_DAY)
-                .setParameter(1, jobId).setParameter(2, attempt).setParameter(3, (short) day.day())
-                .setParameter(4, toJson(day)).executeUpdate();
         stateless.createNativeMutationQuery(COUNT_DAY)
                 .setParameter(1, jobId).setParameter(2, attempt).setParameter(3, (short) progress)
                 .setParameter(4, (int) tokens.prompt()).setParameter(5, (int) tokens.completion()).executeUpdate();

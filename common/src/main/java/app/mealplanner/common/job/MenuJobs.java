@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -21,6 +22,7 @@ import app.mealplanner.common.db.StoredJson;
 import app.mealplanner.common.menu.MenuRequest;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Parameters;
 
 /**
@@ -160,13 +162,15 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
      * Marks the job RUNNING in {@code attempt}; empty when the job is final or this or a later attempt
      * already started (a stale delivery: nothing to do). Clears the error of the attempt before.
      */
+    @Transactional(TxType.SUPPORTS)
     public Optional<MenuJob> start(UUID id, int attempt) {
-        return start(returning(START_ATTEMPT).setParameter(1, id).setParameter(2, attempt));
+        return started(() -> returning(START_ATTEMPT).setParameter(1, id).setParameter(2, attempt));
     }
 
     /** Marks the job RUNNING in the attempt after its last one (a run that JobRunr did not count). */
+    @Transactional(TxType.SUPPORTS)
     public Optional<MenuJob> start(UUID id) {
-        return start(returning(START_NEXT_ATTEMPT).setParameter(1, id));
+        return started(() -> returning(START_NEXT_ATTEMPT).setParameter(1, id));
     }
 
     private NativeQuery<Object[]> returning(String sql) {
@@ -178,12 +182,18 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
         return query;
     }
 
-    private static Optional<MenuJob> start(NativeQuery<Object[]> query) {
-        return query.getResultList().stream().findFirst().map(r -> new MenuJob((UUID) r[0], (UUID) r[1],
-                (String) r[2], (String) r[3], StoredJson.read((String) r[4], MenuRequest.class),
-                JobState.valueOf((String) r[5]), Stage.of((String) r[6]), (Short) r[7], (Integer) r[8], (String) r[9],
-                (String) r[10], (UUID) r[11], (Instant) r[12], (Instant) r[13], (Instant) r[14], (Instant) r[15],
-                (Long) r[16], (String) r[17], (Short) r[18], r[19] == null ? 0 : (Short) r[19]));
+    /**
+     * Runs the start in the caller's transaction or in one of its own, and makes the record of the row after
+     * that transaction (when it is its own) has committed and given its connection back: reading the request's
+     * JSON holds no pooled connection.
+     */
+    private static Optional<MenuJob> started(Supplier<NativeQuery<Object[]>> start) {
+        return QuarkusTransaction.joiningExisting().call(() -> start.get().getResultList().stream().findFirst())
+                .map(r -> new MenuJob((UUID) r[0], (UUID) r[1], (String) r[2], (String) r[3],
+                        StoredJson.read((String) r[4], MenuRequest.class), JobState.valueOf((String) r[5]),
+                        Stage.of((String) r[6]), (Short) r[7], (Integer) r[8], (String) r[9], (String) r[10],
+                        (UUID) r[11], (Instant) r[12], (Instant) r[13], (Instant) r[14], (Instant) r[15],
+                        (Long) r[16], (String) r[17], (Short) r[18], r[19] == null ? 0 : (Short) r[19]));
     }
 
     /** Moves stage and progress of a running attempt; false when the row is no longer RUNNING in it. */
