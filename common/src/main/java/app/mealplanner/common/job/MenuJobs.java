@@ -63,9 +63,9 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
      *
      * <p>The row comes back as typed columns ({@link #RETURNED}), not as a {@link MenuJobEntity}: Hibernate
      * 7.2 resolves a native query's entity mapping again on every execution (its result set mapping and entity
-     * initializer), which made this statement cost three times the JDBC version's CPU in the worker (bench/README.md,
-     * eighth session); the same statement read as scalars costs 15-40 % less CPU per start, transaction
-     * included (measured in a throw-away probe, 1,500 starts a round, three rounds).
+     * initializer): 0.58 ms of the worker's CPU per job where the JDBC version took 0.19 (bench/README.md,
+     * seventh and eighth sessions). Read as scalars the start took 15-45 % less CPU, transaction included
+     * (a throw-away probe, p50 of 1,500 starts a round, three rounds).
      */
     private static final String START = "update menu_job set status = '" + JobState.RUNNING + "', stage = '"
             + Stage.PLANNING.value() + "', progress = 10, days_ready = 0, attempt = %s, "
