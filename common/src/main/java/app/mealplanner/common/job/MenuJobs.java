@@ -64,7 +64,7 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
      * <p>The row comes back as typed columns ({@link #RETURNED}), not as a {@link MenuJobEntity}: Hibernate
      * 7.2 resolves a native query's entity mapping again on every execution (its result set mapping and entity
      * initializer): 0.58 ms of the worker's CPU per job where the JDBC version took 0.19 (bench/README.md,
-     * seventh and eighth sessions). Read as scalars the start took 15-45 % less CPU, transaction included
+     * seventh and eighth sessions). Read as scalars the start took 15-46 % less CPU, transaction included
      * (a throw-away probe, p50 of 1,500 starts a round, three rounds).
      */
     private static final String START = "update menu_job set status = '" + JobState.RUNNING + "', stage = '"

@@ -62,6 +62,41 @@ class MenuJobTest {
     }
 
     @Test
+    void shouldReturnTheStartedJobAsTheDatabaseStoredIt() throws Exception {
+        // start reads its UPDATE … RETURNING as typed columns by position: the record must be the row
+        MenuJob queued = testJobs.queued(REQUEST, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+
+        MenuJob started = jobs.start(queued.id(), 1).orElseThrow();
+
+        assertThat(started).isEqualTo(jobs.find(queued.id()).orElseThrow());
+        assertThat(started.status()).isEqualTo(JobState.RUNNING);
+        assertThat(started.stage()).isEqualTo(Stage.PLANNING);
+        assertThat(started.request()).isEqualTo(queued.request());
+        assertThat(started.startedAt()).isAfterOrEqualTo(started.createdAt());
+        assertThat(started.finishedAt()).isNull();
+    }
+
+    @Test
+    void shouldKeepTheFirstMenuWhenAJobStoresOneTwice() throws Exception {
+        MenuJob job = jobs.start(testJobs.queued(REQUEST).id(), 1).orElseThrow();
+        Menu.Plan first = new Menu.Plan(Menu.SOURCE_CATALOG, null, java.util.List.of(), java.util.List.of(),
+                java.util.List.of("first"));
+        Menu.Plan second = new Menu.Plan(Menu.SOURCE_CATALOG, null, java.util.List.of(), java.util.List.of(),
+                java.util.List.of("second"));
+
+        java.util.UUID firstId = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+                .call(() -> menus.store(job.id(), job.userId(), job.request(), first, Menus.Usage.NONE));
+        java.util.UUID secondId = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+                .call(() -> menus.store(job.id(), job.userId(), job.request(), second, Menus.Usage.NONE));
+
+        assertThat(secondId).isEqualTo(firstId);
+        Menu stored = menus.findOwned(firstId, job.userId()).orElseThrow();
+        assertThat(stored.jobId()).isEqualTo(job.id());
+        assertThat(stored.request()).isEqualTo(job.request());
+        assertThat(stored.warnings()).containsExactly("first");
+    }
+
+    @Test
     void shouldRunAnEnqueuedJobThroughJobRunrToAStoredMenu() throws Exception {
         MenuJob job = testJobs.queued(REQUEST);
         queue.enqueue(job.id(), job.request());
