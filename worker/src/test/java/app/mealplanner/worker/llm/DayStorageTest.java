@@ -95,4 +95,23 @@ class DayStorageTest {
         assertThat(days.store(job.id(), running.attempt(), day1, 60, MenuJobDays.Tokens.NONE)).isFalse();
         assertThat(days.ofAttempt(job.id(), running.attempt())).isEqualTo(List.of());
     }
+
+    @Test
+    void shouldCountADayStoredAgainOnceAndAddItsTokens() throws Exception {
+        MenuJob job = testJobs.queued(REQUEST);
+        MenuJob running = jobs.start(job.id()).orElseThrow();
+        List<Menu.Day> planned = catalog.plan(job.request(), 7).days();
+        assertThat(days.store(job.id(), running.attempt(), planned.get(0), 40, new MenuJobDays.Tokens(10, 20))).isTrue();
+        // the same day again (a repaired answer): it replaces the first, the count stays, the tokens add up
+        assertThat(days.store(job.id(), running.attempt(), planned.get(0), 35, new MenuJobDays.Tokens(1, 2))).isTrue();
+        MenuJob once = jobs.find(job.id()).orElseThrow();
+        assertThat(once.daysReady()).isEqualTo(1);
+        assertThat(once.progress()).isEqualTo(40);
+        assertThat(days.store(job.id(), running.attempt(), planned.get(1), 60, MenuJobDays.Tokens.NONE)).isTrue();
+        MenuJob twice = jobs.find(job.id()).orElseThrow();
+        assertThat(twice.daysReady()).isEqualTo(2);
+        assertThat(twice.progress()).isEqualTo(60);
+        assertThat(days.ofAttempt(job.id(), running.attempt())).extracting(Menu.Day::day).containsExactly(1, 2);
+        assertThat(days.tokens(job.id())).isEqualTo(new MenuJobDays.Tokens(11, 22));
+    }
 }
