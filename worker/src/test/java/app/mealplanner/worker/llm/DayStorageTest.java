@@ -102,7 +102,7 @@ class DayStorageTest {
         MenuJob running = jobs.start(job.id()).orElseThrow();
         List<Menu.Day> planned = catalog.plan(job.request(), 7).days();
         assertThat(days.store(job.id(), running.attempt(), planned.get(0), 40, new MenuJobDays.Tokens(10, 20))).isTrue();
-        // the same day again (a repaired answer): it replaces the first, the count stays, the tokens add up
+        // the same day again (the store replaces a day on its key): the count stays, the tokens add up
         assertThat(days.store(job.id(), running.attempt(), planned.get(0), 35, new MenuJobDays.Tokens(1, 2))).isTrue();
         MenuJob once = jobs.find(job.id()).orElseThrow();
         assertThat(once.daysReady()).isEqualTo(1);
