@@ -40,8 +40,6 @@ class JobEventsTest {
     @Inject
     MenuJobs jobs;
     @Inject
-    Menus menus;
-    @Inject
     Database database;
     @Inject
     JobEventHub hub;
@@ -306,11 +304,8 @@ class JobEventsTest {
     /** Stores a menu and SUCCEEDED, as a worker's first attempt does (starting it first if it is queued). */
     private long finish(UUID id) {
         MenuJob job = jobs.start(id, 1).orElseGet(() -> jobs.find(id).orElseThrow());
-        QuarkusTransaction.requiringNew().call(() -> {
-            UUID menuId = menus.store(id, job.userId(), job.request(),
-                    new Menu.Plan(Menu.SOURCE_CATALOG, null, List.of(), List.of(), List.of()), Menus.Usage.NONE);
-            return jobs.succeed(id, job.attempt(), menuId);
-        });
+        QuarkusTransaction.requiringNew().call(() -> jobs.succeed(id, job.attempt(), MenuJobs.MenuToStore.of(job.request(),
+                new Menu.Plan(Menu.SOURCE_CATALOG, null, List.of(), List.of(), List.of()), Menus.Usage.NONE)));
         return jobs.find(id).orElseThrow().version();
     }
 }

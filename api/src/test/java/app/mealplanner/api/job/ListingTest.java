@@ -36,8 +36,6 @@ class ListingTest {
     @Inject
     MenuJobs jobs;
     @Inject
-    Menus menus;
-    @Inject
     Database database;
     @Inject
     AgroalDataSource dataSource;
@@ -109,12 +107,9 @@ class ListingTest {
         for (int i = 0; i < 3; i++) {
             UUID id = UUID.fromString(submit(token));
             MenuJob job = jobs.start(id, 1).orElseThrow();
-            menuIds.add(QuarkusTransaction.requiringNew().call(() -> {
-                UUID menuId = menus.store(id, job.userId(), job.request(),
-                        new Menu.Plan(Menu.SOURCE_CATALOG, null, List.of(), List.of(), List.of()), Menus.Usage.NONE);
-                jobs.succeed(id, job.attempt(), menuId);
-                return menuId;
-            }));
+            menuIds.add(QuarkusTransaction.requiringNew().call(() -> jobs.succeed(id, job.attempt(), MenuJobs.MenuToStore.of(job.request(),
+                    new Menu.Plan(Menu.SOURCE_CATALOG, null, List.of(), List.of(), List.of()), Menus.Usage.NONE)))
+                    .orElseThrow());
         }
         Response first = Api.as(token).queryParam("limit", 2).get("/api/menus");
         first.then().statusCode(200).body("items.size()", equalTo(2));

@@ -46,8 +46,6 @@ class MenuExportTest {
     @Inject
     MenuJobs jobs;
     @Inject
-    Menus menus;
-    @Inject
     Database database;
 
     String alice;
@@ -87,11 +85,8 @@ class MenuExportTest {
                 item("salt", 2, "tsp", "spices", List.of(1, 2), true, "2 tsp salt"));
         Menu.Plan plan = new Menu.Plan(Menu.SOURCE_LLM, "gpt-4o-mini", days, list,
                 List.of("Day 2 repeats day 1's breakfast"));
-        menuId = QuarkusTransaction.requiringNew().call(() -> {
-            UUID stored = menus.store(jobId, job.userId(), job.request(), plan, Menus.Usage.NONE);
-            jobs.succeed(jobId, job.attempt(), stored);
-            return stored;
-        });
+        MenuJobs.MenuToStore menu = MenuJobs.MenuToStore.of(job.request(), plan, Menus.Usage.NONE);
+        menuId = QuarkusTransaction.requiringNew().call(() -> jobs.succeed(jobId, job.attempt(), menu)).orElseThrow();
     }
 
     @Test

@@ -32,8 +32,6 @@ class MenuFlowTest {
     @Inject
     MenuJobs jobs;
     @Inject
-    Menus menus;
-    @Inject
     Database database;
 
     @Test
@@ -79,12 +77,8 @@ class MenuFlowTest {
                 .then().statusCode(202).extract().path("jobId");
         UUID jobId = UUID.fromString(id);
         var job = jobs.start(jobId, 1).orElseThrow();
-        UUID menuId = QuarkusTransaction.requiringNew().call(() -> {
-            UUID stored = menus.store(jobId, job.userId(), job.request(),
-                    new Menu.Plan(Menu.SOURCE_CATALOG, null, List.of(), List.of(), List.of()), Menus.Usage.NONE);
-            jobs.succeed(jobId, job.attempt(), stored);
-            return stored;
-        });
+        UUID menuId = QuarkusTransaction.requiringNew().call(() -> jobs.succeed(jobId, job.attempt(), MenuJobs.MenuToStore.of(job.request(),
+                new Menu.Plan(Menu.SOURCE_CATALOG, null, List.of(), List.of(), List.of()), Menus.Usage.NONE))).orElseThrow();
 
         Api.as(alice).get("/api/jobs/" + id).then().statusCode(200).body("menuId", equalTo(menuId.toString()));
         Api.as(alice).get("/api/menus/" + menuId).then().statusCode(200).body("jobId", equalTo(id));

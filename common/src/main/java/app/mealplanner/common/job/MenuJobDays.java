@@ -39,27 +39,25 @@ public class MenuJobDays {
     }
 
     /**
-     * A day of the attempt, replacing the same day stored before (the day's key), inserted only while the job is
-     * RUNNING in the attempt ({@link MenuJobs#RUNNING_GUARD}), whose row the insert's select locks
-     * ({@code FOR UPDATE}, what {@code PESSIMISTIC_WRITE} takes) until the transaction ends: no row inserted means
-     * the job moved on (cancelled, final, a later attempt). One statement where a locking select and the insert
-     * were two: a stored day's transaction holds a pooled connection for each of its round trips, and with
-     * 1000 jobs in flight up to 600-800 of the worker's jobs waited for one of its seven (bench/README.md,
-     * eighth session).
+     * A day of the attempt and the job's counters, in one statement and one round trip. The insert replaces
+     * the same day stored before (the day's key) and happens only while the job is RUNNING in the attempt
+     * ({@link MenuJobs#RUNNING_GUARD}), whose row its select locks ({@code FOR UPDATE}, what
+     * {@code PESSIMISTIC_WRITE} takes) until the transaction ends. The job's row is then updated only when a
+     * day was stored: its day count (the attempt's other days, read before this statement's insert, plus this
+     * one), its progress and the tokens spent since the last write. No row updated means the job moved on
+     * (cancelled, final, a later attempt) and nothing was stored. As two statements (the insert, then the
+     * counters) a stored day held the job's lock and a pooled connection for one more round trip, and with
+     * 1000 jobs in flight the worker's jobs queue for its connections (bench/README.md, eighth session).
+     * Parameters: 1 job, 2 attempt, 3 day, 4 body, 5 progress, 6 prompt tokens, 7 completion tokens.
      */
-    private static final String STORE_DAY = "insert into menu_job_day (job_id, attempt, day, body) "
+    private static final String STORE_DAY = "with stored as (insert into menu_job_day (job_id, attempt, day, body) "
             + "select id, attempt, ?3, cast(?4 as jsonb) from menu_job " + MenuJobs.RUNNING_GUARD.formatted(1, 2)
             + " for update on conflict (job_id, day) do update set attempt = excluded.attempt, "
-            + "body = excluded.body, created_at = now()";
-
-    /**
-     * The job's day count, progress and tokens after a stored day. Native, like the other transitions of a
-     * running job that happen on every job's path ({@link MenuJobs#RUNNING_GUARD} says why); its guard is the
-     * row lock {@link #store} takes first.
-     */
-    private static final String COUNT_DAY = "update menu_job set days_ready = (select count(*) from menu_job_day "
-            + "where job_id = ?1 and attempt = ?2), progress = greatest(progress, ?3), "
-            + "prompt_tokens = prompt_tokens + ?4, completion_tokens = completion_tokens + ?5 where id = ?1";
+            + "body = excluded.body, created_at = now() returning job_id) "
+            + "update menu_job set days_ready = 1 + (select count(*) from menu_job_day where job_id = ?1 "
+            + "and attempt = ?2 and day <> ?3), progress = greatest(progress, ?5), "
+            + "prompt_tokens = prompt_tokens + ?6, completion_tokens = completion_tokens + ?7 "
+            + "where id = (select job_id from stored)";
 
     private final MenuJobs jobs;
     private final StatelessSession stateless;
@@ -80,7 +78,7 @@ public class MenuJobDays {
 
     /**
      * Stores a validated day of the attempt, moves the job's progress and adds the tokens spent since the
-     * last write, in one transaction with the job's row locked ({@link #STORE_DAY}); false (nothing stored) when
+     * last write, in one statement with the job's row locked ({@link #STORE_DAY}); false (nothing stored) when
      * the job is no longer RUNNING in this attempt. Storing the same day again replaces it (one native
      * {@code INSERT … ON CONFLICT} on the day's key). The day is written as JSON before the transaction's
      * first statement takes a connection.
@@ -88,16 +86,11 @@ public class MenuJobDays {
     @Transactional
     public boolean store(UUID jobId, int attempt, Menu.Day day, int progress, Tokens tokens) {
         String body = toJson(day);
-        boolean running = stateless.createNativeMutationQuery(STORE_DAY)
+        return stateless.createNativeMutationQuery(STORE_DAY)
                 .setParameter(1, jobId).setParameter(2, attempt).setParameter(3, (short) day.day())
-                .setParameter(4, body).executeUpdate() == 1;
-        if (!running) {
-            return false;
-        }
-        stateless.createNativeMutationQuery(COUNT_DAY)
-                .setParameter(1, jobId).setParameter(2, attempt).setParameter(3, (short) progress)
-                .setParameter(4, (int) tokens.prompt()).setParameter(5, (int) tokens.completion()).executeUpdate();
-        return true;
+                .setParameter(4, body).setParameter(5, (short) progress)
+                .setParameter(6, (int) tokens.prompt()).setParameter(7, (int) tokens.completion())
+                .executeUpdate() == 1;
     }
 
     /**

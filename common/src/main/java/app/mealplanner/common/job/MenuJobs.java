@@ -19,7 +19,10 @@ import org.hibernate.query.NativeQuery;
 
 import app.mealplanner.common.db.Sql;
 import app.mealplanner.common.db.StoredJson;
+import app.mealplanner.common.menu.Menu;
+import app.mealplanner.common.menu.MenuEntity;
 import app.mealplanner.common.menu.MenuRequest;
+import app.mealplanner.common.menu.Menus;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -86,9 +89,26 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
      */
     static final String RUNNING_GUARD = "where id = ?%d and status = '" + JobState.RUNNING + "' and attempt = ?%d";
     private static final String PROGRESS = "update menu_job set stage = ?1, progress = ?2 " + RUNNING_GUARD.formatted(3, 4);
-    private static final String SUCCEED = "update menu_job set status = '" + JobState.SUCCEEDED + "', stage = '"
-            + Stage.DONE.value() + "', progress = 100, days_ready = days_total, menu_id = ?1, finished_at = now(), "
-            + "next_attempt_at = null, error_code = null, error_message = null " + RUNNING_GUARD.formatted(2, 3);
+    /**
+     * A job's menu and {@code SUCCEEDED} in one statement, one round trip: the menu is inserted only while the job
+     * is RUNNING in the attempt, whose row the first select locks ({@code FOR UPDATE}); the job then names the
+     * menu, or the menu it already has ({@code menu_job_id_key}: a repeated run keeps the first one). The
+     * foreign key from the job to the menu is checked at the end of the statement, when the menu is there. No
+     * row returned means the row moved on (cancelled, or a later attempt) and nothing was written. Native: HQL has
+     * no {@code WITH} that writes, no {@code ON CONFLICT} and no {@code RETURNING}. As an insert and an update
+     * (and, before them, the saving stage in a transaction of its own) it held a pooled connection for two more
+     * round trips per job, and with 1000 jobs in flight the worker's jobs queue for its connections
+     * (bench/README.md, eighth and ninth sessions). Parameters: 1 menu id, 2 job, 3 attempt, 4 source, 5 model,
+     * 6 body, 7 prompt tokens, 8 completion tokens.
+     */
+    private static final String SUCCEED = "with job as (select id, user_id from menu_job " + RUNNING_GUARD.formatted(2, 3)
+            + " for update), stored as (insert into menu (id, job_id, user_id, source, model, body, prompt_tokens, "
+            + "completion_tokens) select ?1, id, user_id, ?4, ?5, cast(?6 as jsonb), ?7, ?8 from job "
+            + "on conflict (job_id) do nothing returning id) "
+            + "update menu_job set status = '" + JobState.SUCCEEDED + "', stage = '" + Stage.DONE.value()
+            + "', progress = 100, days_ready = days_total, menu_id = coalesce((select id from stored), "
+            + "(select m.id from menu m where m.job_id = ?2)), finished_at = now(), next_attempt_at = null, "
+            + "error_code = null, error_message = null where id = (select id from job) returning menu_id";
 
     /**
      * The insert of a QUEUED job, returning the columns the database fills (creation time, version, day count).
@@ -310,13 +330,34 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
     }
 
     /**
-     * Marks the job SUCCEEDED with its menu, in the caller's transaction (the one storing the menu); false
-     * when the row is no longer RUNNING in this attempt (cancelled, or the job moved on without it).
+     * A menu ready to be stored: its body already written as JSON (as Hibernate's JSON mapping of
+     * {@link MenuEntity#body} would write it), so that no transaction holds a pooled connection while it is.
+     */
+    public record MenuToStore(String source, String model, String body, Menus.Usage usage) {
+
+        public static MenuToStore of(MenuRequest request, Menu.Plan plan, Menus.Usage usage) {
+            return new MenuToStore(plan.source(), plan.model(), StoredJson.write(
+                    new MenuEntity.Body(request, plan.days(), plan.shoppingList(), plan.warnings())), usage);
+        }
+    }
+
+    /**
+     * Stores the job's menu and marks the job SUCCEEDED with it ({@link #SUCCEED}), in the caller's transaction;
+     * the menu's id, or empty (nothing written) when the row is no longer RUNNING in this attempt (cancelled,
+     * or the job moved on without it). A job that already has a menu keeps it, and its id is returned.
      */
     @Transactional(TxType.MANDATORY)
-    public boolean succeed(UUID id, int attempt, UUID menuId) {
-        return stateless.createNativeMutationQuery(SUCCEED)
-                .setParameter(1, menuId).setParameter(2, id).setParameter(3, attempt).executeUpdate() == 1;
+    public Optional<UUID> succeed(UUID id, int attempt, MenuToStore menu) {
+        return stateless.createNativeQuery(SUCCEED).addScalar("menu_id", UUID.class)
+                .setParameter(1, UUID.randomUUID())
+                .setParameter(2, id)
+                .setParameter(3, attempt)
+                .setParameter(4, menu.source())
+                .setParameter(5, menu.model(), String.class)
+                .setParameter(6, menu.body())
+                .setParameter(7, menu.usage().promptTokens(), Integer.class)
+                .setParameter(8, menu.usage().completionTokens(), Integer.class)
+                .getResultList().stream().findFirst().map(UUID.class::cast);
     }
 
     /** Records why a running attempt failed; the status moves when JobRunr decides (retry or give up). */

@@ -7,18 +7,16 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import jakarta.transaction.Transactional.TxType;
 
-import org.hibernate.StatelessSession;
 import org.hibernate.jpa.HibernateHints;
 
-import app.mealplanner.common.db.StoredJson;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 
 /**
- * Stores and reads {@code menu} rows (Panache repository of {@link MenuEntity}). The body column holds
- * request, days, shopping list and warnings. Menus are read read-only and handed out as {@link Menu}.
+ * Reads and deletes {@code menu} rows (Panache repository of {@link MenuEntity}). The body column holds
+ * request, days, shopping list and warnings. Menus are read read-only and handed out as {@link Menu}. A menu
+ * is written once, together with its job's {@code SUCCEEDED} ({@code MenuJobs.succeed}), and never changed.
  */
 @ApplicationScoped
 @Transactional
@@ -27,52 +25,6 @@ public class Menus implements PanacheRepositoryBase<MenuEntity, UUID> {
     /** Token counts of the model calls that produced a menu; null for catalog menus. */
     public record Usage(Integer promptTokens, Integer completionTokens) {
         public static final Usage NONE = new Usage(null, null);
-    }
-
-    private final StatelessSession stateless;
-
-    public Menus(StatelessSession stateless) {
-        this.stateless = stateless;
-    }
-
-    /**
-     * A job's menu, unless the job already has one ({@code menu_job_id_key}): then nothing is written and no
-     * id is returned. Native because HQL has no {@code ON CONFLICT}; the body is bound as the text
-     * {@link StoredJson} writes, as Hibernate's JSON mapping of {@link MenuEntity#body} would write it.
-     */
-    private static final String INSERT = "insert into menu (id, job_id, user_id, source, model, body, prompt_tokens, "
-            + "completion_tokens) values (?1, ?2, ?3, ?4, ?5, cast(?6 as jsonb), ?7, ?8) on conflict (job_id) do nothing "
-            + "returning id";
-
-    /**
-     * Stores the menu of a job in the caller's transaction and returns its id. Idempotent: when the job
-     * already has a menu (a repeated run), the existing id is returned and nothing is written. In the
-     * transaction's stateless session, like a running job's other statements ({@code MenuJobs}): the menu is
-     * inserted at once (before the job's row names it, {@code menu_job_menu_fk}) and never changed. One
-     * native {@code INSERT … ON CONFLICT DO NOTHING} on the job's key instead of a select for an existing
-     * menu and an entity insert: the pair cost 0.70 ms of the worker's CPU per job against the JDBC
-     * version's 0.21, a third of it Jackson called through Hibernate's JSON mapping (bench/README.md, eighth
-     * session).
-     */
-    @Transactional(TxType.MANDATORY)
-    public UUID store(UUID jobId, UUID userId, MenuRequest request, Menu.Plan plan, Usage usage) {
-        UUID id = UUID.randomUUID();
-        boolean inserted = !stateless.createNativeQuery(INSERT).addScalar("id", UUID.class)
-                .setParameter(1, id)
-                .setParameter(2, jobId)
-                .setParameter(3, userId)
-                .setParameter(4, plan.source())
-                .setParameter(5, plan.model(), String.class)
-                .setParameter(6, StoredJson.write(
-                        new MenuEntity.Body(request, plan.days(), plan.shoppingList(), plan.warnings())))
-                .setParameter(7, usage.promptTokens(), Integer.class)
-                .setParameter(8, usage.completionTokens(), Integer.class)
-                .getResultList().isEmpty();
-        if (inserted) {
-            return id;
-        }
-        return stateless.createSelectionQuery("select m.id from MenuEntity m where m.jobId = :job", UUID.class)
-                .setParameter("job", jobId).getSingleResult();
     }
 
     /** The menu if it belongs to {@code userId}. */

@@ -2,6 +2,7 @@ package app.mealplanner.worker.job;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -16,10 +17,10 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * Moves one running job's stage, progress and days, writing as rarely as the stages allow. A stage before a
  * long wait (calling the model) is written at once, together with any stage that was reported since the
  * last write, and the days an earlier attempt stored are discarded then; stages that last milliseconds
- * (validating) are written with the next write, just before the job moves on. Every stage still reaches the
- * row, and its subscribers, in order, each in its own short transaction. Each finished day is stored at
- * once, with the progress it means. The runner writes the last stages and then the menu
- * ({@link #flushThen}). No transaction is open while the job plans or waits for the model.
+ * (validating) are written with the next write, just before the job moves on. Every stage reaches the row,
+ * and its subscribers, in order, each as its own update. Each finished day is stored at once, with the
+ * progress it means. The runner writes the last stages in the transaction of the menu ({@link #finishWith}).
+ * No transaction is open while the job plans or waits for the model.
  */
 final class JobProgress implements MenuPlanning.Progress {
 
@@ -74,16 +75,22 @@ final class JobProgress implements MenuPlanning.Progress {
     }
 
     /**
-     * Writes the pending stages, then {@code stage}, each committed on its own, then runs {@code work} in
-     * a transaction. Throws {@link MenuJobRunner.Stopped} when the row is no longer RUNNING in this
-     * attempt, before {@code work} runs.
+     * Writes the pending stages, then {@code stage}, then runs {@code work}, all in one transaction: the short
+     * stages at the end of a job (validating, saving) last as long as that transaction, so they are committed
+     * with the work they announce. Each stage is still its own update of the row, so each still reaches the
+     * job's subscribers, in order ({@code menu_job_events}, one notification per update, delivered at the
+     * commit). Empty, and nothing written, when the row is no longer RUNNING in this attempt or {@code work}
+     * finds so.
      */
-    <T> T flushThen(Stage stage, int progress, Supplier<T> work) {
+    <T> Optional<T> finishWith(Stage stage, int progress, Supplier<Optional<T>> work) {
         pending.add(new Step(stage, progress));
-        if (!flush()) {
-            throw new MenuJobRunner.Stopped();
-        }
-        return QuarkusTransaction.requiringNew().call(work::get);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Optional<T> done = flush() ? work.get() : Optional.empty();
+            if (done.isEmpty()) {
+                QuarkusTransaction.setRollbackOnly();
+            }
+            return done;
+        });
     }
 
     private boolean flush() {

@@ -18,7 +18,6 @@ import app.mealplanner.common.job.MenuJobHandler;
 import app.mealplanner.common.job.MenuJobRequest;
 import app.mealplanner.common.job.MenuJobs;
 import app.mealplanner.common.job.Stage;
-import app.mealplanner.common.menu.Menus;
 import app.mealplanner.worker.llm.CatalogFallback;
 import app.mealplanner.worker.llm.ModelException;
 import app.mealplanner.worker.planner.MenuValidator;
@@ -30,11 +29,10 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.quarkus.arc.Unremovable;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
- * Runs one attempt of a menu job: RUNNING → plan (catalog or model) → validate → store the menu and
- * SUCCEEDED in one transaction. Every step is safe to repeat (JobRunr delivers at least once): a final job
+ * Runs one attempt of a menu job: RUNNING → plan (catalog or model) → validate → the saving stage, the menu
+ * and SUCCEEDED in one transaction. Every step is safe to repeat (JobRunr delivers at least once): a final job
  * is left alone, a job that already has a menu keeps it, and an attempt whose row moved on meanwhile
  * (cancelled, or JobRunr gave the job to a later attempt) stores nothing. No database connection is held
  * while planning or waiting for the model.
@@ -54,20 +52,18 @@ public class MenuJobRunner extends MenuJobHandler {
 
     private final MenuJobs jobs;
     private final MenuJobDays days;
-    private final Menus menus;
     private final MenuPlanning planning;
     private final MenuValidator validator;
     private final MeterRegistry metrics;
     private final Tracer tracer;
     private final RunningJobs running;
 
-    public MenuJobRunner(MenuJobs jobs, MenuJobDays days, Menus menus, MenuPlanning planning,
+    public MenuJobRunner(MenuJobs jobs, MenuJobDays days, MenuPlanning planning,
             MenuValidator validator, MeterRegistry metrics, Tracer tracer, RunningJobs running) {
         this.running = running;
         this.tracer = tracer;
         this.jobs = jobs;
         this.days = days;
-        this.menus = menus;
         this.planning = planning;
         this.validator = validator;
         this.metrics = metrics;
@@ -117,15 +113,10 @@ public class MenuJobRunner extends MenuJobHandler {
             if (!violations.isEmpty()) {
                 throw new IllegalStateException("planned menu breaks the request: " + violations);
             }
-            // the stages reported since the model call, "saving", then the menu and SUCCEEDED in one transaction
-            boolean stored = progress.flushThen(Stage.SAVING, 95, () -> {
-                UUID menuId = menus.store(id, job.userId(), job.request(), planned.plan(), planned.usage());
-                if (!jobs.succeed(id, job.attempt(), menuId)) {
-                    QuarkusTransaction.setRollbackOnly(); // the row moved on meanwhile: keep no menu
-                    return false;
-                }
-                return true;
-            });
+            // the stages reported since the model call, "saving", the menu and SUCCEEDED: one transaction
+            MenuJobs.MenuToStore menu = MenuJobs.MenuToStore.of(job.request(), planned.plan(), planned.usage());
+            boolean stored = progress.finishWith(Stage.SAVING, 95, () -> jobs.succeed(id, job.attempt(), menu))
+                    .isPresent();
             if (stored) {
                 result = "succeeded";
                 source = planned.plan().source();

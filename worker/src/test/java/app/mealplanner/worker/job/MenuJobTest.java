@@ -39,6 +39,10 @@ class MenuJobTest {
     @Inject
     Menus menus;
     @Inject
+    app.mealplanner.common.db.Database database;
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper json;
+    @Inject
     MenuJobQueue queue;
     @Inject
     MenuJobRunner runner;
@@ -77,23 +81,90 @@ class MenuJobTest {
     }
 
     @Test
-    void shouldKeepTheFirstMenuWhenAJobStoresOneTwice() throws Exception {
+    void shouldKeepTheFirstMenuWhenAJobSucceedsTwice() throws Exception {
         MenuJob job = jobs.start(testJobs.queued(REQUEST).id(), 1).orElseThrow();
         Menu.Plan first = new Menu.Plan(Menu.SOURCE_CATALOG, null, java.util.List.of(), java.util.List.of(),
                 java.util.List.of("first"));
         Menu.Plan second = new Menu.Plan(Menu.SOURCE_CATALOG, null, java.util.List.of(), java.util.List.of(),
                 java.util.List.of("second"));
 
-        java.util.UUID firstId = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
-                .call(() -> menus.store(job.id(), job.userId(), job.request(), first, Menus.Usage.NONE));
-        java.util.UUID secondId = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
-                .call(() -> menus.store(job.id(), job.userId(), job.request(), second, Menus.Usage.NONE));
+        java.util.UUID firstId = succeed(job, first).orElseThrow();
+        // the job is SUCCEEDED now: a late run of the same attempt writes nothing
+        assertThat(succeed(job, second)).isEmpty();
+        // a run that finds the job RUNNING although its menu is stored (the at-least-once case the menu's key is
+        // for) takes the stored menu and writes no other
+        database.run(c -> {
+            try (java.sql.Statement st = c.createStatement()) {
+                return st.executeUpdate("update menu_job set status = 'RUNNING', menu_id = null where id = '" + job.id()
+                        + "'");
+            }
+        });
+        assertThat(succeed(job, second)).contains(firstId);
 
-        assertThat(secondId).isEqualTo(firstId);
+        MenuJob done = jobs.find(job.id()).orElseThrow();
+        assertThat(done.status()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.menuId()).isEqualTo(firstId);
+        assertThat(menus.countForJob(job.id())).isEqualTo(1);
         Menu stored = menus.findOwned(firstId, job.userId()).orElseThrow();
         assertThat(stored.jobId()).isEqualTo(job.id());
         assertThat(stored.request()).isEqualTo(job.request());
         assertThat(stored.warnings()).containsExactly("first");
+    }
+
+    @Test
+    void shouldStoreNoMenuForAJobThatIsNoLongerRunningInTheAttempt() throws Exception {
+        MenuJob job = jobs.start(testJobs.queued(REQUEST).id(), 1).orElseThrow();
+        Menu.Plan plan = new Menu.Plan(Menu.SOURCE_CATALOG, null, java.util.List.of(), java.util.List.of(),
+                java.util.List.of());
+        MenuJob later = jobs.start(job.id(), 2).orElseThrow();
+
+        assertThat(succeed(job, plan)).isEmpty(); // attempt 1 is over: attempt 2 runs
+        assertThat(menus.countForJob(job.id())).isZero();
+        assertThat(jobs.cancel(job.id())).isTrue();
+        assertThat(succeed(later, plan)).isEmpty();
+        assertThat(menus.countForJob(job.id())).isZero();
+        assertThat(jobs.find(job.id()).orElseThrow().status()).isEqualTo(JobState.CANCELLED);
+    }
+
+    private java.util.Optional<java.util.UUID> succeed(MenuJob job, Menu.Plan plan) {
+        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+                .call(() -> jobs.succeed(job.id(), job.attempt(), MenuJobs.MenuToStore.of(job.request(), plan, Menus.Usage.NONE)));
+    }
+
+    @Test
+    void shouldTellSubscribersEveryStageInOrderThoughTheLastOnesCommitTogether() throws Exception {
+        MenuJob job = testJobs.queued(REQUEST);
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch listening = new java.util.concurrent.CountDownLatch(1);
+        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        app.mealplanner.common.db.PgListener listener = new app.mealplanner.common.db.PgListener("menu_job_events",
+                config.getValue("quarkus.datasource.jdbc.url", String.class),
+                config.getValue("quarkus.datasource.username", String.class),
+                config.getValue("quarkus.datasource.password", String.class), payload -> {
+                    try {
+                        com.fasterxml.jackson.databind.JsonNode event = json.readTree(payload);
+                        if (event.get("id").asText().equals(job.id().toString())) {
+                            events.add(event);
+                        }
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, listening::countDown).start();
+        try {
+            assertThat(listening.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+            runner.run(new MenuJobRequest(job.id()));
+
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> events.stream().anyMatch(e -> e.get("status").asText().equals("SUCCEEDED")));
+        } finally {
+            listener.close();
+        }
+        // saving is written in the menu's transaction, yet it reaches subscribers as its own event, before done
+        assertThat(events).extracting(e -> e.get("stage").asText()).containsExactly("planning", "saving", "done");
+        assertThat(events).extracting(e -> e.get("version").asLong()).isSorted().doesNotHaveDuplicates();
+        assertThat(events.get(1).get("status").asText()).isEqualTo("RUNNING");
+        assertThat(events.get(1).get("progress").asInt()).isEqualTo(95);
     }
 
     @Test
