@@ -79,17 +79,17 @@ final class JobProgress implements MenuPlanning.Progress {
      * stages at the end of a job (validating, saving) last as long as that transaction, so they are committed
      * with the work they announce. Each stage is still its own update of the row, so each still reaches the
      * job's subscribers, in order ({@code menu_job_events}, one notification per update, delivered at the
-     * commit). Empty, and nothing written, when the row is no longer RUNNING in this attempt or {@code work}
-     * finds so.
+     * commit). Throws {@link MenuJobRunner.Stopped}, and nothing is written, when the row is no longer RUNNING
+     * in this attempt or {@code work} finds so (returns empty): the exception rolls the transaction back
+     * ({@code QuarkusTransaction.setRollbackOnly} would make the commit throw instead).
      */
-    <T> Optional<T> finishWith(Stage stage, int progress, Supplier<Optional<T>> work) {
+    <T> T finishWith(Stage stage, int progress, Supplier<Optional<T>> work) {
         pending.add(new Step(stage, progress));
         return QuarkusTransaction.requiringNew().call(() -> {
-            Optional<T> done = flush() ? work.get() : Optional.empty();
-            if (done.isEmpty()) {
-                QuarkusTransaction.setRollbackOnly();
+            if (!flush()) {
+                throw new MenuJobRunner.Stopped();
             }
-            return done;
+            return work.get().orElseThrow(MenuJobRunner.Stopped::new);
         });
     }
 

@@ -114,18 +114,14 @@ public class MenuJobRunner extends MenuJobHandler {
                 throw new IllegalStateException("planned menu breaks the request: " + violations);
             }
             // the stages reported since the model call, "saving", the menu and SUCCEEDED: one transaction
+            // (Stopped, below, when the row moved on meanwhile: then nothing of it is written)
             MenuJobs.MenuToStore menu = MenuJobs.MenuToStore.of(job.request(), planned.plan(), planned.usage());
-            boolean stored = progress.finishWith(Stage.SAVING, 95, () -> jobs.succeed(id, job.attempt(), menu))
-                    .isPresent();
-            if (stored) {
-                result = "succeeded";
-                source = planned.plan().source();
-                DashboardJobSource.recordPlannedSource(source);
-                outcome(result, source);
-                LOG.infof("job %s succeeded (attempt %d, %s)", id, job.attempt(), planned.plan().source());
-            } else {
-                result = stopped(job);
-            }
+            progress.finishWith(Stage.SAVING, 95, () -> jobs.succeed(id, job.attempt(), menu));
+            result = "succeeded";
+            source = planned.plan().source();
+            DashboardJobSource.recordPlannedSource(source);
+            outcome(result, source);
+            LOG.infof("job %s succeeded (attempt %d, %s)", id, job.attempt(), planned.plan().source());
         } catch (Stopped e) {
             result = stopped(job);
         } catch (UnsatisfiableRequestException e) {

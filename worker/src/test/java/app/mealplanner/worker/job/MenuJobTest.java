@@ -37,6 +37,8 @@ class MenuJobTest {
     @Inject
     MenuJobs jobs;
     @Inject
+    app.mealplanner.common.job.MenuJobDays days;
+    @Inject
     Menus menus;
     @Inject
     app.mealplanner.common.db.Database database;
@@ -123,6 +125,32 @@ class MenuJobTest {
         assertThat(jobs.cancel(job.id())).isTrue();
         assertThat(succeed(later, plan)).isEmpty();
         assertThat(menus.countForJob(job.id())).isZero();
+        assertThat(jobs.find(job.id()).orElseThrow().status()).isEqualTo(JobState.CANCELLED);
+    }
+
+    @Test
+    void shouldCommitNoStageWhenTheJobsEndFindsTheRowMovedOn() throws Exception {
+        MenuJob job = jobs.start(testJobs.queued(REQUEST).id(), 1).orElseThrow();
+        long version = jobs.find(job.id()).orElseThrow().version();
+
+        // the end's work finds the row moved on: the saving stage written before it in the transaction goes too
+        JobProgress progress = new JobProgress(job, jobs, days);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> progress.finishWith(Stage.SAVING, 95, java.util.Optional::empty))
+                .isInstanceOf(MenuJobRunner.Stopped.class);
+        MenuJob unchanged = jobs.find(job.id()).orElseThrow();
+        assertThat(unchanged.stage()).isEqualTo(Stage.PLANNING);
+        assertThat(unchanged.version()).isEqualTo(version);
+
+        // cancelled before the end: no stage, and the work does not run
+        assertThat(jobs.cancel(job.id())).isTrue();
+        java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> new JobProgress(job, jobs, days).finishWith(Stage.SAVING, 95, () -> {
+                    ran.set(true);
+                    return java.util.Optional.of("stored");
+                })).isInstanceOf(MenuJobRunner.Stopped.class);
+        assertThat(ran).isFalse();
         assertThat(jobs.find(job.id()).orElseThrow().status()).isEqualTo(JobState.CANCELLED);
     }
 
