@@ -43,8 +43,9 @@ public class MenuJobDays {
      * the same day stored before (the day's key) and happens only while the job is RUNNING in the attempt
      * ({@link MenuJobs#RUNNING_GUARD}), whose row its select locks ({@code FOR UPDATE}, what
      * {@code PESSIMISTIC_WRITE} takes) until the transaction ends. The job's row is then updated only when a
-     * day was stored: its day count (the attempt's other days, read before this statement's insert, plus this
-     * one), its progress and the tokens spent since the last write. No row updated means the job moved on
+     * day was stored: its day count (the attempt's other days as the statement's snapshot saw them, plus this
+     * one: right because a job's days are stored one after another, by the job's own thread in
+     * {@code MenuWriting}, not because of the lock), its progress and the tokens spent since the last write. No row updated means the job moved on
      * (cancelled, final, a later attempt) and nothing was stored. As two statements (the insert, then the
      * counters) a stored day held the job's lock and a pooled connection for one more round trip, and with
      * 1000 jobs in flight the worker's jobs queue for its connections (bench/README.md, eighth session).

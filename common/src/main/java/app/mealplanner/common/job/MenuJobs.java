@@ -92,7 +92,9 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
     /**
      * A job's menu and {@code SUCCEEDED} in one statement, one round trip: the menu is inserted only while the job
      * is RUNNING in the attempt, whose row the first select locks ({@code FOR UPDATE}); the job then names the
-     * menu, or the menu it already has ({@code menu_job_id_key}: a repeated run keeps the first one). The
+     * menu. When the job already has one ({@code menu_job_id_key}; no redelivery makes that state, as the start's
+     * guard refuses a job that succeeded, but the key is what keeps one menu a job) the conflict's no-op update
+     * returns the stored menu's id, whatever the statement's snapshot saw, and the first menu is kept. The
      * foreign key from the job to the menu is checked at the end of the statement, when the menu is there. No
      * row returned means the row moved on (cancelled, or a later attempt) and nothing was written. Native: HQL has
      * no {@code WITH} that writes, no {@code ON CONFLICT} and no {@code RETURNING}. As an insert and an update
@@ -104,10 +106,10 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
     private static final String SUCCEED = "with job as (select id, user_id from menu_job " + RUNNING_GUARD.formatted(2, 3)
             + " for update), stored as (insert into menu (id, job_id, user_id, source, model, body, prompt_tokens, "
             + "completion_tokens) select ?1, id, user_id, ?4, ?5, cast(?6 as jsonb), ?7, ?8 from job "
-            + "on conflict (job_id) do nothing returning id) "
+            + "on conflict (job_id) do update set job_id = excluded.job_id returning id) "
             + "update menu_job set status = '" + JobState.SUCCEEDED + "', stage = '" + Stage.DONE.value()
-            + "', progress = 100, days_ready = days_total, menu_id = coalesce((select id from stored), "
-            + "(select m.id from menu m where m.job_id = ?2)), finished_at = now(), next_attempt_at = null, "
+            + "', progress = 100, days_ready = days_total, menu_id = (select id from stored), "
+            + "finished_at = now(), next_attempt_at = null, "
             + "error_code = null, error_message = null where id = (select id from job) returning menu_id";
 
     /**

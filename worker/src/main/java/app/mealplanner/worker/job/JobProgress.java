@@ -75,11 +75,11 @@ final class JobProgress implements MenuPlanning.Progress {
     }
 
     /**
-     * Writes the pending stages, then {@code stage}, then runs {@code work}, all in one transaction: the short
-     * stages at the end of a job (validating, saving) last as long as that transaction, so they are committed
-     * with the work they announce. Each stage is still its own update of the row, so each still reaches the
-     * job's subscribers, in order ({@code menu_job_events}, one notification per update, delivered at the
-     * commit). Throws {@link MenuJobRunner.Stopped}, and nothing is written, when the row is no longer RUNNING
+     * Writes the pending stages, then {@code stage}, then runs {@code work}, all in one transaction: the stage at
+     * the end of a job (saving) lasts as long as that transaction, so it is committed with the work it
+     * announces. Each stage is still its own update of the row, so each still reaches the job's subscribers, in
+     * order ({@code menu_job_events}, one notification per update, delivered at the commit); a poller sees the
+     * row after the commit only. Throws {@link MenuJobRunner.Stopped}, and nothing is written, when the row is no longer RUNNING
      * in this attempt or {@code work} finds so (returns empty): the exception rolls the transaction back
      * ({@code QuarkusTransaction.setRollbackOnly} would make the commit throw instead).
      */
