@@ -291,21 +291,31 @@ class JobEventsTest {
                 .then().statusCode(202).extract().path("jobId"));
     }
 
-    /** RUNNING, four progress steps, then SUCCEEDED: returns the final version. */
+    /**
+     * RUNNING, three progress steps, then saving, the menu and SUCCEEDED committed together, as a worker's end
+     * does (JobProgress.finishWith): returns the final version.
+     */
     private long runLikeAWorker(UUID id) {
-        jobs.start(id, 1);
+        MenuJob job = jobs.start(id, 1).orElseThrow();
         jobs.progress(id, 1, Stage.PLANNING, 10);
         jobs.progress(id, 1, Stage.CALLING_MODEL, 30);
         jobs.progress(id, 1, Stage.VALIDATING, 80);
-        jobs.progress(id, 1, Stage.SAVING, 95);
-        return finish(id);
+        QuarkusTransaction.requiringNew().call(() -> {
+            jobs.progress(id, 1, Stage.SAVING, 95);
+            return jobs.succeed(id, job.attempt(), catalogMenu(job));
+        });
+        return jobs.find(id).orElseThrow().version();
     }
 
     /** Stores a menu and SUCCEEDED, as a worker's first attempt does (starting it first if it is queued). */
     private long finish(UUID id) {
         MenuJob job = jobs.start(id, 1).orElseGet(() -> jobs.find(id).orElseThrow());
-        QuarkusTransaction.requiringNew().call(() -> jobs.succeed(id, job.attempt(), MenuJobs.MenuToStore.of(job.request(),
-                new Menu.Plan(Menu.SOURCE_CATALOG, null, List.of(), List.of(), List.of()), Menus.Usage.NONE)));
+        QuarkusTransaction.requiringNew().call(() -> jobs.succeed(id, job.attempt(), catalogMenu(job)));
         return jobs.find(id).orElseThrow().version();
+    }
+
+    private static MenuJobs.MenuToStore catalogMenu(MenuJob job) {
+        return MenuJobs.MenuToStore.of(job.request(),
+                new Menu.Plan(Menu.SOURCE_CATALOG, null, List.of(), List.of(), List.of()), Menus.Usage.NONE);
     }
 }

@@ -45,10 +45,11 @@ public class MenuJobDays {
      * {@code PESSIMISTIC_WRITE} takes) until the transaction ends. The job's row is then updated only when a
      * day was stored: its day count (the attempt's other days as the statement's snapshot saw them, plus this
      * one: right because a job's days are stored one after another, by the job's own thread in
-     * {@code MenuWriting}, not because of the lock), its progress and the tokens spent since the last write. No row updated means the job moved on
-     * (cancelled, final, a later attempt) and nothing was stored. As two statements (the insert, then the
-     * counters) a stored day held the job's lock and a pooled connection for one more round trip, and with
-     * 1000 jobs in flight the worker's jobs queue for its connections (bench/README.md, eighth session).
+     * {@code MenuWriting}, not because of the lock), its progress and the tokens spent since the last write.
+     * No row updated means the job moved on (cancelled, final, a later attempt) and nothing was stored. As two
+     * statements (the insert, then the counters) a stored day held the job's lock and a pooled connection for
+     * one more round trip, and with 1000 jobs in flight the worker's jobs queue for its connections
+     * (bench/README.md, eighth session).
      * Parameters: 1 job, 2 attempt, 3 day, 4 body, 5 progress, 6 prompt tokens, 7 completion tokens.
      */
     private static final String STORE_DAY = "with stored as (insert into menu_job_day (job_id, attempt, day, body) "

@@ -103,8 +103,8 @@ public class MenuJobs implements PanacheRepositoryBase<MenuJobEntity, UUID> {
      * (bench/README.md, eighth and ninth sessions). Parameters: 1 menu id, 2 job, 3 attempt, 4 source, 5 model,
      * 6 body, 7 prompt tokens, 8 completion tokens.
      */
-    private static final String SUCCEED = "with job as (select id, user_id from menu_job " + RUNNING_GUARD.formatted(2, 3)
-            + " for update), stored as (insert into menu (id, job_id, user_id, source, model, body, prompt_tokens, "
+    private static final String SUCCEED = "with job as (select id, user_id from menu_job "
+            + RUNNING_GUARD.formatted(2, 3) + " for update), stored as (insert into menu (id, job_id, user_id, source, model, body, prompt_tokens, "
             + "completion_tokens) select ?1, id, user_id, ?4, ?5, cast(?6 as jsonb), ?7, ?8 from job "
             + "on conflict (job_id) do update set job_id = excluded.job_id returning id) "
             + "update menu_job set status = '" + JobState.SUCCEEDED + "', stage = '" + Stage.DONE.value()

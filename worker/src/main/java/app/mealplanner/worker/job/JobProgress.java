@@ -17,9 +17,10 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * Moves one running job's stage, progress and days, writing as rarely as the stages allow. A stage before a
  * long wait (calling the model) is written at once, together with any stage that was reported since the
  * last write, and the days an earlier attempt stored are discarded then; stages that last milliseconds
- * (validating) are written with the next write, just before the job moves on. Every stage reaches the row,
- * and its subscribers, in order, each as its own update. Each finished day is stored at once, with the
- * progress it means. The runner writes the last stages in the transaction of the menu ({@link #finishWith}).
+ * (validating) are written with the next write, just before the job moves on. Every stage is written to the
+ * row, in order, as its own update, so subscribers get each as its own event; the last ones commit with the
+ * menu ({@link #finishWith}), so pollers, who read committed rows, may not see them. Each finished day is
+ * stored at once, with the progress it means.
  * No transaction is open while the job plans or waits for the model.
  */
 final class JobProgress implements MenuPlanning.Progress {
@@ -79,9 +80,9 @@ final class JobProgress implements MenuPlanning.Progress {
      * the end of a job (saving) lasts as long as that transaction, so it is committed with the work it
      * announces. Each stage is still its own update of the row, so each still reaches the job's subscribers, in
      * order ({@code menu_job_events}, one notification per update, delivered at the commit); a poller sees the
-     * row after the commit only. Throws {@link MenuJobRunner.Stopped}, and nothing is written, when the row is no longer RUNNING
-     * in this attempt or {@code work} finds so (returns empty): the exception rolls the transaction back
-     * ({@code QuarkusTransaction.setRollbackOnly} would make the commit throw instead).
+     * row after the commit only. Throws {@link MenuJobRunner.Stopped}, and nothing is written, when the row is
+     * no longer RUNNING in this attempt or {@code work} finds so (returns empty): the exception rolls the
+     * transaction back ({@code QuarkusTransaction.setRollbackOnly} would make the commit throw instead).
      */
     <T> T finishWith(Stage stage, int progress, Supplier<Optional<T>> work) {
         pending.add(new Step(stage, progress));

@@ -159,13 +159,15 @@ class MenuJobTest {
 
     private java.util.Optional<java.util.UUID> succeed(MenuJob job, Menu.Plan plan) {
         return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
-                .call(() -> jobs.succeed(job.id(), job.attempt(), MenuJobs.MenuToStore.of(job.request(), plan, Menus.Usage.NONE)));
+                .call(() -> jobs.succeed(job.id(), job.attempt(),
+                        MenuJobs.MenuToStore.of(job.request(), plan, Menus.Usage.NONE)));
     }
 
     @Test
     void shouldTellSubscribersEveryStageInOrderWithSavingCommittedWithTheMenu() throws Exception {
         MenuJob job = testJobs.queued(REQUEST);
-        java.util.List<com.fasterxml.jackson.databind.JsonNode> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> events =
+                new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.CountDownLatch listening = new java.util.concurrent.CountDownLatch(1);
         var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
         app.mealplanner.common.db.PgListener listener = new app.mealplanner.common.db.PgListener("menu_job_events",
