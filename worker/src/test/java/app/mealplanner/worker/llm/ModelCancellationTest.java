@@ -145,8 +145,42 @@ class ModelCancellationTest {
     }
 
     private double cancelledCount() {
-        var counter = metrics.find("menu.jobs.outcome").tag("outcome", "cancelled").counter();
-        return counter == null ? 0 : counter.count();
+        return outcomeCount("cancelled");
+    }
+
+    private double outcomeCount(String outcome) {
+        return metrics.find("menu.jobs.outcome").tag("outcome", outcome).counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+    }
+
+    @Test
+    void shouldStopAsSupersededWhenALaterAttemptTakesTheJobWhileTheModelWrites() throws Exception {
+        MenuJob job = testJobs.queued("""
+                {"days": 1, "meals": ["dinner"], "diet": "omnivore"}
+                """);
+        double cancelledBefore = cancelledCount();
+        double supersededBefore = outcomeCount("superseded");
+
+        // run outside JobRunr, the runner takes the attempt after the last one: 1
+        CompletableFuture<Void> attempt1 = CompletableFuture.runAsync(() -> {
+            try {
+                runner.run(new MenuJobRequest(job.id()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> model.openStreams() > 0);
+        // JobRunr gives the job to attempt 2 meanwhile (attempt 1 was declared lost): not a cancellation
+        assertThat(jobs.start(job.id(), 2)).isPresent();
+
+        attempt1.get(60, TimeUnit.SECONDS); // stops without an error: nothing for JobRunr to retry
+        assertThat(outcomeCount("superseded")).isEqualTo(supersededBefore + 1);
+        assertThat(cancelledCount()).isEqualTo(cancelledBefore);
+        MenuJob now = jobs.find(job.id()).orElseThrow();
+        assertThat(now.status()).isEqualTo(JobState.RUNNING);
+        assertThat(now.attempt()).isEqualTo(2);
+        assertThat(menus.countForJob(job.id())).isZero();
+        assertThat(days.ofAttempt(job.id(), 1)).isEmpty();
     }
 
     @Test
