@@ -148,6 +148,17 @@ class ModelCancellationTest {
         return outcomeCount("cancelled");
     }
 
+    /** Runs the job as JobRunr would, but outside it: the runner takes the attempt after the row's last one. */
+    private CompletableFuture<Void> runOutsideJobRunr(MenuJob job) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                runner.run(new MenuJobRequest(job.id()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     private double outcomeCount(String outcome) {
         return metrics.find("menu.jobs.outcome").tag("outcome", outcome).counters().stream()
                 .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
@@ -162,13 +173,7 @@ class ModelCancellationTest {
         double supersededBefore = outcomeCount("superseded");
 
         // run outside JobRunr, the runner takes the attempt after the last one: 1
-        CompletableFuture<Void> attempt1 = CompletableFuture.runAsync(() -> {
-            try {
-                runner.run(new MenuJobRequest(job.id()));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Void> attempt1 = runOutsideJobRunr(job);
         await().atMost(Duration.ofSeconds(10)).until(() -> model.openStreams() > 0);
         // JobRunr gives the job to attempt 2 meanwhile (attempt 1 was declared lost): not a cancellation
         assertThat(jobs.start(job.id(), 2)).isPresent();
@@ -192,13 +197,7 @@ class ModelCancellationTest {
         double cancelledBefore = cancelledCount();
 
         // run outside JobRunr, the runner takes the attempt after the last one: 2
-        CompletableFuture<Void> attempt2 = CompletableFuture.runAsync(() -> {
-            try {
-                runner.run(new MenuJobRequest(job.id()));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Void> attempt2 = runOutsideJobRunr(job);
         await().atMost(Duration.ofSeconds(10)).until(() -> model.openStreams() > 0);
         assertThat(jobs.find(job.id()).orElseThrow().attempt()).isEqualTo(2);
 
