@@ -138,6 +138,26 @@ final class PickupScenario extends Scenario {
         return out;
     }
 
+    /**
+     * The slowest 1 % of the split jobs (at least three) part by part, and every job's parts, so that runs can be
+     * pooled: a tail is a few samples, and only their own parts say which step they spent it in.
+     */
+    private static String slowest(List<double[]> rows) {
+        List<double[]> byTotal = new ArrayList<>(rows);
+        byTotal.sort((x, y) -> Double.compare(y[0] + y[1] + y[2], x[0] + x[1] + x[2]));
+        int n = Math.min(byTotal.size(), Math.max(3, (int) Math.ceil(0.01 * byTotal.size())));
+        StringBuilder b = new StringBuilder("\nThe ").append(n).append(" slowest of them, part by part (ms):\n\n"
+                + "| sample | api | hand-over | worker |\n|---|---|---|---|\n");
+        for (double[] r : byTotal.subList(0, n)) {
+            b.append("| ").append(Report.ms(r[0] + r[1] + r[2])).append(" | ").append(Report.ms(r[0])).append(" | ")
+                    .append(Report.ms(r[1])).append(" | ").append(Report.ms(r[2])).append(" |\n");
+        }
+        b.append("\nEvery split job as sample/api/hand-over/worker in ms, slowest first: ");
+        b.append(String.join(", ", byTotal.stream().map(r -> String.format("%.2f/%.2f/%.2f/%.2f",
+                r[0] + r[1] + r[2], r[0], r[1], r[2])).toList())).append("\n");
+        return b.toString();
+    }
+
     private static String splitRow(String label, List<double[]> rows, int part) {
         List<Double> v = rows.stream().map(r -> r[part]).sorted().toList();
         return "| " + label + " | " + Report.ms(percentile(v, 50)) + " | " + Report.ms(percentile(v, 90)) + " | "
@@ -184,6 +204,7 @@ final class PickupScenario extends Scenario {
                 .append(splitRow("api: transaction start → JobRunr ENQUEUED", split, 0))
                 .append(splitRow("hand-over: ENQUEUED → PROCESSING", split, 1))
                 .append(splitRow("worker: PROCESSING → `started_at`", split, 2));
+        f.append(slowest(split));
         r.figures(f.toString());
         r.reference("JobRunr's own poll (`MENU_WORKER_WAKEUP=false`, `menu.worker.poll-interval` 5 s, the smallest "
                 + "JobRunr allows), same api, database and worker build, restarted with only that variable changed. "
